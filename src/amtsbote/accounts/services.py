@@ -1,0 +1,136 @@
+"""Activation codes: issue, redeem, revoke."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from amtsbote import audit
+from amtsbote.core import refcodes
+from amtsbote.core.exceptions import ActivationFailed
+
+from .constants import Role
+from .models import ActivationCode, User
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+CODE_LENGTH = 12
+
+
+def _digest(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+@transaction.atomic
+def activation_code_issue(*, person: Model, issued_by: User) -> tuple[ActivationCode, str]:
+    """Create a code for ``person``; the plain code is returned once and never stored."""
+    code = refcodes.generate(CODE_LENGTH)
+    activation = ActivationCode.objects.create(
+        person=person,
+        code_digest=_digest(code),
+        hint=code[-4:],
+        issued_by=issued_by,
+        expires_at=timezone.now() + dt.timedelta(days=settings.ACTIVATION_CODE_VALID_DAYS),
+    )
+    audit.record(
+        "accounts.activation_code.issue",
+        actor=issued_by,
+        subject=activation,
+        jobcenter_id=issued_by.jobcenter_id,
+        case_id=getattr(person, "case_id", None),
+        data={"person": str(getattr(person, "uuid", ""))},
+    )
+    return activation, code
+
+
+def _throttle_key(user: User) -> str:
+    return f"activation-attempts:{user.pk}"
+
+
+def activation_attempts_left(user: User) -> int:
+    used = cache.get(_throttle_key(user), 0)
+    return max(0, settings.ACTIVATION_MAX_ATTEMPTS_PER_HOUR - used)
+
+
+@transaction.atomic
+def activation_code_redeem(*, user: User, code_text: str) -> Any:
+    """Link ``user`` to the person the code was issued for; return that person.
+
+    Every failed attempt counts towards a limit per account and hour; at the limit even a
+    right code is refused until the hour is over.
+    """
+    if activation_attempts_left(user) <= 0:
+        raise ActivationFailed(
+            _("Too many attempts. Please wait an hour and try again."), code="throttled"
+        )
+    code = refcodes.normalize(code_text)
+    activation = None
+    if refcodes.is_valid(code):
+        activation = (
+            ActivationCode.objects.select_for_update()
+            .select_related("person")
+            .filter(code_digest=_digest(code))
+            .first()
+        )
+    if activation is None or activation.status != "active":
+        key = _throttle_key(user)
+        cache.add(key, 0, timeout=3600)
+        cache.incr(key)
+        reason = activation.status if activation else "unknown"
+        audit.record("accounts.activation_code.fail", actor=user, data={"reason": reason})
+        messages = {
+            "used": _("This activation code has already been used."),
+            "expired": _("This activation code has expired. Please ask your jobcenter for a new one."),
+            "revoked": _("This activation code is no longer valid. Please ask your jobcenter for a new one."),
+        }
+        raise ActivationFailed(
+            messages.get(
+                reason,
+                _("This activation code is not correct. Please check it and try again."),
+            ),
+            code=reason,
+        )
+    if user.role != Role.CUSTOMER:
+        raise ActivationFailed(_("Staff accounts cannot be linked to a person."), code="staff")
+    person = activation.person
+    if person.user_id and person.user_id != user.pk:
+        raise ActivationFailed(
+            _("This person is already linked to another account. Please contact your jobcenter."),
+            code="taken",
+        )
+    now = timezone.now()
+    activation.used_at = now
+    activation.used_by = user
+    activation.save(update_fields=["used_at", "used_by", "updated_at"])
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    audit.record(
+        "accounts.activation_code.redeem",
+        actor=user,
+        subject=activation,
+        case_id=person.case_id,
+        data={"person": str(person.uuid)},
+    )
+    return person
+
+
+@transaction.atomic
+def activation_code_revoke(*, activation: ActivationCode, actor: User) -> ActivationCode:
+    if activation.revoked_at is None and activation.used_at is None:
+        activation.revoked_at = timezone.now()
+        activation.save(update_fields=["revoked_at", "updated_at"])
+        audit.record(
+            "accounts.activation_code.revoke",
+            actor=actor,
+            subject=activation,
+            jobcenter_id=actor.jobcenter_id,
+        )
+    return activation

@@ -1,0 +1,25 @@
+"""The only way UI and API code fetches a case: missing and forbidden both raise 404."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import Http404
+
+from amtsbote.accounts.models import User
+
+from .models import Case
+from .selectors import cases_for_staff
+
+
+def access_case_for_staff(user: User, case_uuid: uuid.UUID | str) -> Case:
+    try:
+        return cases_for_staff(user).select_related("jobcenter").get(uuid=case_uuid)
+    except (Case.DoesNotExist, ValueError) as exc:
+        raise Http404("no such case") from exc
+
+
+def case_for_customer(user: User) -> Case | None:
+    """The customer's own household, or None before activation."""
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    return person.case if person is not None else None

@@ -1,0 +1,41 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Bundesland(models.TextChoices):
+    BW = "BW", "Baden-Württemberg"
+    BY = "BY", "Bayern"
+    BE = "BE", "Berlin"
+    BB = "BB", "Brandenburg"
+    HB = "HB", "Bremen"
+    HH = "HH", "Hamburg"
+    HE = "HE", "Hessen"
+    MV = "MV", "Mecklenburg-Vorpommern"
+    NI = "NI", "Niedersachsen"
+    NW = "NW", "Nordrhein-Westfalen"
+    RP = "RP", "Rheinland-Pfalz"
+    SL = "SL", "Saarland"
+    SN = "SN", "Sachsen"
+    ST = "ST", "Sachsen-Anhalt"
+    SH = "SH", "Schleswig-Holstein"
+    TH = "TH", "Thüringen"
+
+
+class CaseStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    CLOSED = "closed", _("closed")
+
+
+# The default file plan (Aktenplan): code, German name (stays German: it is the file's
+# official structure), order.
+DEFAULT_REGISTERS: list[tuple[str, str]] = [
+    ("antrag", "Antrag"),
+    ("einkommen", "Einkommen"),
+    ("unterkunft", "Unterkunft"),
+    ("vermoegen", "Vermögen"),
+    ("unterhalt", "Unterhalt"),
+    ("gesundheit", "Gesundheit"),
+    ("vermittlung", "Vermittlung"),
+    ("bescheide", "Bescheide"),
+    ("schriftverkehr", "Schriftverkehr"),
+]

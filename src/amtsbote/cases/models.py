@@ -1,0 +1,127 @@
+"""Jobcenter (tenant), Case (Bedarfsgemeinschaft), Person, file plan registers."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from amtsbote.core.models import BaseModel
+
+from .constants import Bundesland, CaseStatus
+from .validators import validate_bg_number, validate_customer_number
+
+
+class Jobcenter(BaseModel):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), unique=True)
+    state = models.CharField(
+        _("federal state"), max_length=2, choices=Bundesland.choices,
+        help_text=_("Its public holidays move deadlines."),
+    )
+    address = models.TextField(_("postal address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("jobcenter")
+        verbose_name_plural = _("jobcenters")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FilePlanEntry(BaseModel):
+    """A register of the e-file (Aktenplan); configurable per jobcenter."""
+
+    jobcenter = models.ForeignKey(
+        Jobcenter, verbose_name=_("jobcenter"), on_delete=models.CASCADE, related_name="registers"
+    )
+    code = models.SlugField(_("code"))
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("register")
+        verbose_name_plural = _("registers")
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["jobcenter", "code"], name="register_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Case(BaseModel):
+    """The household's e-file (Bedarfsgemeinschaft), identified by its BG-Nummer."""
+
+    jobcenter = models.ForeignKey(
+        Jobcenter, verbose_name=_("jobcenter"), on_delete=models.PROTECT, related_name="cases"
+    )
+    bg_number = models.CharField(
+        _("BG-Nummer"), max_length=14, validators=[validate_bg_number], db_index=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.ACTIVE
+    )
+    teams = models.ManyToManyField(
+        "accounts.Team", verbose_name=_("teams"), related_name="cases", blank=True
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.UniqueConstraint(fields=["jobcenter", "bg_number"], name="case_unique_bg")
+        ]
+
+    def __str__(self) -> str:
+        return self.bg_number
+
+    @property
+    def head(self) -> Person | None:
+        return self.people.order_by("position", "id").first()
+
+
+class Person(BaseModel):
+    """A member of the household; may have a portal account (``user``)."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="people"
+    )
+    customer_number = models.CharField(
+        _("Kundennummer"), max_length=10, validators=[validate_customer_number], db_index=True
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100, db_index=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(_("position in household"), default=0)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("portal account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "customer_number"], name="person_unique_customer_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"

@@ -1,0 +1,83 @@
+"""Writes for jobcenters, cases and people."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from amtsbote import audit
+from amtsbote.accounts.models import Team, User
+
+from .constants import DEFAULT_REGISTERS
+from .models import Case, FilePlanEntry, Jobcenter, Person
+from .validators import normalize_number
+
+
+@transaction.atomic
+def jobcenter_create(
+    *, name: str, slug: str, state: str, address: str = "", team_names: Iterable[str] = ()
+) -> Jobcenter:
+    """A jobcenter with the default file plan registers and the given teams."""
+    jobcenter = Jobcenter(name=name, slug=slug, state=state, address=address)
+    jobcenter.full_clean()
+    jobcenter.save()
+    FilePlanEntry.objects.bulk_create(
+        FilePlanEntry(jobcenter=jobcenter, code=code, name=label, position=i)
+        for i, (code, label) in enumerate(DEFAULT_REGISTERS)
+    )
+    for team_name in team_names:
+        Team.objects.create(jobcenter=jobcenter, name=team_name)
+    audit.record("cases.jobcenter.create", subject=jobcenter, jobcenter_id=jobcenter.pk)
+    return jobcenter
+
+
+@transaction.atomic
+def case_create(
+    *, jobcenter: Jobcenter, bg_number: str, teams: Iterable[Team] = (), actor: User | None = None
+) -> Case:
+    case = Case(jobcenter=jobcenter, bg_number=normalize_number(bg_number))
+    case.full_clean()
+    case.save()
+    case.teams.set(list(teams))
+    audit.record(
+        "cases.case.create", actor=actor, subject=case, jobcenter_id=jobcenter.pk, case_id=case.pk
+    )
+    return case
+
+
+@transaction.atomic
+def person_create(
+    *,
+    case: Case,
+    customer_number: str,
+    first_name: str,
+    last_name: str,
+    birth_date: dt.date | None = None,
+    street: str = "",
+    postal_code: str = "",
+    city: str = "",
+    actor: User | None = None,
+) -> Person:
+    person = Person(
+        case=case,
+        customer_number=normalize_number(customer_number),
+        first_name=first_name,
+        last_name=last_name,
+        birth_date=birth_date,
+        street=street,
+        postal_code=postal_code,
+        city=city,
+        position=case.people.count(),
+    )
+    person.full_clean()
+    person.save()
+    audit.record(
+        "cases.person.create",
+        actor=actor,
+        subject=person,
+        jobcenter_id=case.jobcenter_id,
+        case_id=case.pk,
+    )
+    return person

@@ -1,0 +1,133 @@
+"""Named personas and real infrastructure for the whole suite.
+
+- ``smtp_server``: a real SMTP server (aiosmtpd) on loopback; every test's mail goes there.
+- Tasks run with django-tasks' ImmediateBackend, after commit, in the same process.
+- Personas: ``caseworker_ben`` (team Leistung) works on household 96201BG0012345 where
+  ``customer_anna`` is a member with a portal account; ``customer_carl`` lives in another
+  household; ``stranger_sara`` is a caseworker of another jobcenter.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from amtsbote.accounts.tests.factories import StaffFactory, TeamFactory, UserFactory
+from amtsbote.cases.tests.factories import CaseFactory, JobcenterFactory, PersonFactory
+
+
+@dataclass
+class SmtpSink:
+    messages: list[Message] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+        with self.lock:
+            self.messages.append(message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+    def clear(self) -> None:
+        with self.lock:
+            self.messages.clear()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    sink = SmtpSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _real_infrastructure(settings, smtp_server, tmp_path):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp_server.port
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "amtsbote.core.storage.DurableFileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    smtp_server.handler.clear()
+
+
+@pytest.fixture
+def mailbox(smtp_server) -> list[Message]:
+    return smtp_server.handler.messages
+
+
+@pytest.fixture
+def jobcenter(db):
+    return JobcenterFactory(
+        name="Jobcenter Musterstadt", slug="musterstadt", state="NW",
+        team_names=["Leistung", "Markt & Integration", "Eingangszone"],
+    )
+
+
+@pytest.fixture
+def team_leistung(jobcenter):
+    return jobcenter.teams.get(name="Leistung")
+
+
+@pytest.fixture
+def caseworker_ben(team_leistung):
+    return StaffFactory(
+        email="ben@jobcenter.example", first_name="Ben", last_name="Becker",
+        jobcenter=team_leistung.jobcenter, teams=[team_leistung],
+    )
+
+
+@pytest.fixture
+def case_anna(team_leistung):
+    return CaseFactory(
+        jobcenter=team_leistung.jobcenter, bg_number="96201BG0012345", teams=[team_leistung]
+    )
+
+
+@pytest.fixture
+def customer_anna(case_anna):
+    user = UserFactory(email="anna@example.org", first_name="Anna", last_name="Schmidt")
+    PersonFactory(
+        case=case_anna, customer_number="955D123456", first_name="Anna", last_name="Schmidt",
+        user=user,
+    )
+    return user
+
+
+@pytest.fixture
+def customer_carl(team_leistung):
+    case = CaseFactory(
+        jobcenter=team_leistung.jobcenter, bg_number="96201BG0099999", teams=[team_leistung]
+    )
+    user = UserFactory(email="carl@example.org", first_name="Carl", last_name="Wagner")
+    PersonFactory(case=case, customer_number="955D999999", first_name="Carl", last_name="Wagner", user=user)
+    return user
+
+
+@pytest.fixture
+def stranger_sara(db):
+    other = JobcenterFactory(name="Jobcenter Anderswo", slug="anderswo", state="BY", team_names=["Leistung"])
+    return StaffFactory(
+        email="sara@anderswo.example", first_name="Sara", last_name="Fremd",
+        jobcenter=other, teams=[other.teams.get()],
+    )

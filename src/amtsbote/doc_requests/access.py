@@ -1,0 +1,43 @@
+"""The only way UI and API code fetches requests and submissions: 404 when missing or not yours."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import Http404
+
+from amtsbote.accounts.models import User
+from amtsbote.cases.selectors import cases_for_staff
+
+from .models import DocRequest, Submission
+from .selectors import with_items
+
+
+def access_doc_request_for_customer(user: User, request_uuid: uuid.UUID | str) -> DocRequest:
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    if person is None:
+        raise Http404("no such request")
+    try:
+        return with_items(DocRequest.objects.filter(case_id=person.case_id)).get(uuid=request_uuid)
+    except (DocRequest.DoesNotExist, ValueError) as exc:
+        raise Http404("no such request") from exc
+
+
+def access_doc_request_for_staff(user: User, request_uuid: uuid.UUID | str) -> DocRequest:
+    try:
+        return with_items(
+            DocRequest.objects.filter(case__in=cases_for_staff(user).values("id"))
+        ).get(uuid=request_uuid)
+    except (DocRequest.DoesNotExist, ValueError) as exc:
+        raise Http404("no such request") from exc
+
+
+def access_submission_for_customer(user: User, submission_uuid: uuid.UUID | str) -> Submission:
+    if not user.is_authenticated:
+        raise Http404("no such receipt")
+    try:
+        return Submission.objects.select_related("request", "case__jobcenter").get(
+            uuid=submission_uuid, submitted_by=user
+        )
+    except (Submission.DoesNotExist, ValueError) as exc:
+        raise Http404("no such receipt") from exc

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DocRequestsConfig(AppConfig):
+    name = "amtsbote.doc_requests"
+    label = "doc_requests"

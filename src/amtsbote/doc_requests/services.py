@@ -1,0 +1,204 @@
+"""Writes for document requests and for what customers send back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from amtsbote import audit
+from amtsbote.accounts.models import Team, User
+from amtsbote.cases.models import Case
+from amtsbote.core import deadlines, refcodes
+from amtsbote.core.exceptions import PermissionDenied, UnsupportedUpload, ValidationFailed
+from amtsbote.core.storage import StoredFiles
+from amtsbote.documents import processing
+from amtsbote.documents.constants import Source
+from amtsbote.documents.models import DocumentType
+from amtsbote.documents.services import document_create
+from amtsbote.notifications.services import email_notify
+
+from .constants import LEGAL_HINT_DE, ItemStatus, RequestStatus
+from .models import DocRequest, DocRequestItem, Submission
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    """One thing asked for: a catalogue type, or free text (or both: type plus a note)."""
+
+    document_type: DocumentType | None = None
+    label: str = ""
+    note: str = ""
+
+
+def default_deadline(case: Case, *, today: dt.date | None = None) -> dt.date:
+    """Today + 14 days (setting), moved to the next working day in the jobcenter's Land."""
+    today = today or timezone.localdate()
+    return deadlines.deadline_after_days(
+        today, settings.DOC_REQUEST_DEFAULT_DAYS, state=case.jobcenter.state
+    )
+
+
+def legal_hint(deadline: dt.date) -> str:
+    return LEGAL_HINT_DE.format(deadline=deadline.strftime("%d.%m.%Y"))
+
+
+@transaction.atomic
+def doc_request_create(
+    *,
+    case: Case,
+    team: Team,
+    created_by: User,
+    items: list[ItemSpec],
+    deadline: dt.date | None = None,
+    message: str = "",
+) -> DocRequest:
+    """Ask the household for documents; tell every member with a portal account."""
+    if team.jobcenter_id != case.jobcenter_id or not created_by.teams.filter(pk=team.pk).exists():
+        raise PermissionDenied(_("You can only ask for documents on behalf of your own team."))
+    items = [item for item in items if item.document_type or item.label.strip()]
+    if not items:
+        raise ValidationFailed(_("Choose at least one document or describe what is needed."))
+    today = timezone.localdate()
+    if deadline is None:
+        deadline = default_deadline(case, today=today)
+    if deadline <= today:
+        raise ValidationFailed(_("The deadline must be in the future."))
+    # A deadline that ends on a weekend or holiday ends on the next working day (§ 26 SGB X).
+    deadline = deadlines.next_working_day_on_or_after(deadline, state=case.jobcenter.state)
+    request = DocRequest.objects.create(
+        case=case,
+        team=team,
+        created_by=created_by,
+        deadline=deadline,
+        message=message.strip(),
+        legal_hint=legal_hint(deadline),
+    )
+    DocRequestItem.objects.bulk_create(
+        DocRequestItem(
+            request=request,
+            position=position,
+            document_type=item.document_type,
+            label=(item.label.strip() or (item.document_type.name if item.document_type else ""))[:200],
+            note=item.note.strip()[:500],
+        )
+        for position, item in enumerate(items)
+    )
+    audit.record(
+        "doc_requests.request.create",
+        actor=created_by,
+        subject=request,
+        jobcenter_id=case.jobcenter_id,
+        case_id=case.pk,
+        data={"items": [i.label or str(i.document_type) for i in items], "deadline": deadline},
+    )
+    path = reverse("portal:request", args=[request.uuid])
+    for person in case.people.filter(user__isnull=False).select_related("user"):
+        email_notify(recipient=person.user, template="doc_request_created", context={"path": path})
+    return request
+
+
+def check_files(files_by_item: dict[DocRequestItem, list[tuple[str, bytes]]]) -> dict[DocRequestItem, list[processing.Checked]]:
+    """Check every file before anything is stored; the first bad file refuses the whole send."""
+    total = sum(len(files) for files in files_by_item.values())
+    if total == 0:
+        raise UnsupportedUpload(
+            _("Please add at least one photo or file.") + " " + processing.accepted_formats_text(),
+            code="empty",
+        )
+    if total > settings.UPLOAD_MAX_FILES:
+        raise UnsupportedUpload(
+            _("Please send at most %(max)s files at once.") % {"max": settings.UPLOAD_MAX_FILES},
+            code="too_many",
+        )
+    return {
+        item: [processing.check_file(name, data) for name, data in files]
+        for item, files in files_by_item.items()
+        if files
+    }
+
+
+def submission_create(
+    *,
+    request: DocRequest,
+    submitted_by: User,
+    files_by_item: dict[DocRequestItem, list[tuple[str, bytes]]],
+) -> Submission:
+    """File what the customer sent: one document per item, items fulfilled, a receipt.
+
+    All files are checked first; then originals and PDFs are written durably (fsync) and the
+    database commits. If anything fails, every file written is removed again: nothing is
+    half-stored, and the customer is told. Only a committed send is acknowledged.
+    """
+    person = getattr(submitted_by, "person", None)
+    if person is None or person.case_id != request.case_id:
+        raise PermissionDenied(_("This request is not addressed to you."))
+    if not request.is_open:
+        raise ValidationFailed(_("This request is already closed."))
+    for item in files_by_item:
+        if item.request_id != request.pk:
+            raise ValidationFailed(_("This item does not belong to the request."))
+    checked = check_files(files_by_item)
+    received_at = timezone.now()
+    with StoredFiles() as stored, transaction.atomic():
+        request = DocRequest.objects.select_for_update().get(pk=request.pk)
+        manifest_items = []
+        for item, files in sorted(checked.items(), key=lambda pair: pair[0].position):
+            document = document_create(
+                case=request.case,
+                files=files,
+                title=item.label,
+                source=Source.PORTAL,
+                document_type=item.document_type,
+                submitted_by=submitted_by,
+                received_at=received_at,
+                stored=stored,
+            )
+            item.documents.add(document)
+            if item.status != ItemStatus.FULFILLED:
+                item.status = ItemStatus.FULFILLED
+                item.fulfilled_at = received_at
+                item.save(update_fields=["status", "fulfilled_at", "updated_at"])
+            manifest_items.append(
+                {
+                    "item": item.label,
+                    "document": str(document.uuid),
+                    "files": [
+                        {"name": f.filename, "pages": f.pages, "sha256": f.sha256, "size": len(f.data)}
+                        for f in files
+                    ],
+                }
+            )
+        _update_status(request, now=received_at)
+        submission = Submission.objects.create(
+            request=request,
+            case=request.case,
+            submitted_by=submitted_by,
+            reference=refcodes.generate(10),
+            manifest={"received_at": received_at.isoformat(), "items": manifest_items},
+        )
+        audit.record(
+            "doc_requests.submission.create",
+            actor=submitted_by,
+            subject=submission,
+            jobcenter_id=request.case.jobcenter_id,
+            case_id=request.case_id,
+            data={"request": str(request.uuid), "items": len(manifest_items)},
+        )
+    return submission
+
+
+def _update_status(request: DocRequest, *, now: dt.datetime) -> None:
+    statuses = list(request.items.values_list("status", flat=True))
+    fulfilled = statuses.count(ItemStatus.FULFILLED)
+    if fulfilled == len(statuses):
+        request.status, request.fulfilled_at = RequestStatus.FULFILLED, now
+    elif fulfilled:
+        request.status = RequestStatus.PARTLY
+    request.save(update_fields=["status", "fulfilled_at", "updated_at"])
+

@@ -1,0 +1,168 @@
+"""Writes for documents: file received material into the e-file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from amtsbote import audit
+from amtsbote.accounts.models import User
+from amtsbote.cases.models import Case, FilePlanEntry
+from amtsbote.core.storage import StoredFiles
+
+from . import processing
+from .constants import InboxStatus, OcrStatus
+from .models import Document, DocumentType, DocumentVersion, OriginalFile
+
+
+def register_for(case: Case, document_type: DocumentType | None) -> FilePlanEntry:
+    """The register a document of this type is filed in (Schriftverkehr when unknown)."""
+    code = document_type.default_register_code if document_type else "schriftverkehr"
+    registers = FilePlanEntry.objects.filter(jobcenter_id=case.jobcenter_id)
+    return registers.filter(code=code).first() or registers.get(code="schriftverkehr")
+
+
+def document_create(
+    *,
+    case: Case,
+    files: list[processing.Checked],
+    title: str,
+    source: str,
+    document_type: DocumentType | None = None,
+    submitted_by: User | None = None,
+    received_at: dt.datetime | None = None,
+    stored: StoredFiles,
+) -> Document:
+    """File ``files`` as one document: originals kept unchanged, one PDF, a thumbnail.
+
+    Runs inside the caller's transaction; files go through ``stored`` so that the caller can
+    remove them again if the transaction fails. OCR follows after commit, in a task.
+    """
+    if not files:
+        raise ValueError("a document needs at least one file")
+    document = Document.objects.create(
+        case=case,
+        register=register_for(case, document_type),
+        document_type=document_type,
+        title=title[:200],
+        source=source,
+        received_at=received_at or timezone.now(),
+        submitted_by=submitted_by,
+        inbox_status=InboxStatus.NEW,
+    )
+    for position, checked in enumerate(files):
+        original = OriginalFile(
+            document=document,
+            position=position,
+            filename=checked.filename[:255],
+            sha256=checked.sha256,
+            size=len(checked.data),
+            mime_type=checked.mime_type,
+            pages=checked.pages,
+        )
+        original.file.name = stored.save(
+            OriginalFile._meta.get_field("file").generate_filename(original, checked.filename),
+            ContentFile(checked.data),
+        )
+        original.save()
+    pdf, pages = processing.build_pdf(files)
+    version_create(document=document, pdf=pdf, pages=pages, created_by=submitted_by, stored=stored)
+    audit.record(
+        "documents.document.create",
+        actor=submitted_by,
+        subject=document,
+        jobcenter_id=case.jobcenter_id,
+        case_id=case.pk,
+        data={"source": source, "files": [f.sha256 for f in files], "pages": pages},
+    )
+    return document
+
+
+def version_create(
+    *,
+    document: Document,
+    pdf: bytes,
+    pages: int,
+    created_by: User | None,
+    stored: StoredFiles,
+) -> DocumentVersion:
+    number = (document.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = DocumentVersion(
+        document=document,
+        number=number,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        pages=pages,
+        created_by=created_by,
+        ocr_status=OcrStatus.PENDING,
+    )
+    version.file.name = stored.save(
+        DocumentVersion._meta.get_field("file").generate_filename(version, "document.pdf"),
+        ContentFile(pdf),
+    )
+    version.thumbnail.name = stored.save(
+        DocumentVersion._meta.get_field("thumbnail").generate_filename(version, "thumb.jpg"),
+        ContentFile(processing.render_thumbnail(pdf)),
+    )
+    version.save()
+    from .tasks import document_version_ocr
+
+    transaction.on_commit(lambda: document_version_ocr.enqueue(version.pk))
+    return version
+
+
+@transaction.atomic
+def document_mark_seen(*, document: Document, actor: User) -> Document:
+    if document.inbox_status != InboxStatus.SEEN:
+        document.inbox_status = InboxStatus.SEEN
+        document.save(update_fields=["inbox_status", "updated_at"])
+        audit.record(
+            "documents.document.mark_seen",
+            actor=actor,
+            subject=document,
+            jobcenter_id=actor.jobcenter_id,
+            case_id=document.case_id,
+        )
+    return document
+
+
+def document_version_recognise(*, version_id: int) -> DocumentVersion | None:
+    """Run OCR for a version and store its text. Safe to run twice; skips finished ones."""
+    version = DocumentVersion.objects.filter(pk=version_id).select_related("document").first()
+    if version is None or version.ocr_status == OcrStatus.DONE:
+        return version
+    with version.file.open("rb") as handle:
+        pdf = handle.read()
+    try:
+        text = processing.ocr_text(pdf)
+    except Exception as exc:
+        DocumentVersion.objects.filter(pk=version.pk).update(ocr_status=OcrStatus.FAILED)
+        audit.record(
+            "documents.version.ocr_failed",
+            subject=version,
+            case_id=version.document.case_id,
+            data={"error": str(exc)[:500]},
+        )
+        raise
+    with transaction.atomic():
+        DocumentVersion.objects.filter(pk=version.pk).update(text=text, ocr_status=OcrStatus.DONE)
+        audit.record(
+            "documents.version.ocr_done",
+            subject=version,
+            case_id=version.document.case_id,
+            data={"characters": len(text)},
+        )
+    version.refresh_from_db()
+    return version
+
+
+def page_image(*, version: DocumentVersion, index: int, width: int) -> bytes:
+    """A page of a version as JPEG (rendered on demand; the viewer asks for few pages)."""
+    if not 0 <= index < version.pages:
+        raise IndexError(index)
+    with version.file.open("rb") as handle:
+        return processing.render_page(handle.read(), index, width=width)

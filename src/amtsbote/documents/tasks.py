@@ -1,0 +1,8 @@
+from django_tasks import task
+
+from .services import document_version_recognise
+
+
+@task()
+def document_version_ocr(version_id: int) -> None:
+    document_version_recognise(version_id=version_id)

@@ -1,0 +1,14 @@
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from amtsbote.core.views import healthz, home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("portal/", include("amtsbote.portal.urls")),
+    path("desk/", include("amtsbote.desk.urls")),
+    path("favicon.ico", RedirectView.as_view(url="/static/amtsbote/favicon.svg")),
+]
