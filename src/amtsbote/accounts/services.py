@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from amtsbote import audit
 from amtsbote.core import refcodes
@@ -60,18 +61,39 @@ def activation_attempts_left(user: User) -> int:
     return max(0, settings.ACTIVATION_MAX_ATTEMPTS_PER_HOUR - used)
 
 
-@transaction.atomic
 def activation_code_redeem(*, user: User, code_text: str) -> Any:
     """Link ``user`` to the person the code was issued for; return that person.
 
     Every failed attempt counts towards a limit per account and hour; at the limit even a
-    right code is refused until the hour is over.
+    right code is refused until the hour is over. The count is kept outside the transaction
+    that the failure rolls back.
     """
     if activation_attempts_left(user) <= 0:
         raise ActivationFailed(
             _("Too many attempts. Please wait an hour and try again."), code="throttled"
         )
-    code = refcodes.normalize(code_text)
+    try:
+        return _redeem(user=user, code=refcodes.normalize(code_text))
+    except ActivationFailed as failure:
+        key = _throttle_key(user)
+        cache.add(key, 0, timeout=3600)
+        cache.incr(key)
+        audit.record("accounts.activation_code.fail", actor=user, data={"reason": failure.code})
+        raise
+
+
+_FAILURE_MESSAGES = {
+    "used": _lazy("This activation code has already been used."),
+    "expired": _lazy("This activation code has expired. Please ask your jobcenter for a new one."),
+    "revoked": _lazy(
+        "This activation code is no longer valid. Please ask your jobcenter for a new one."
+    ),
+    "unknown": _lazy("This activation code is not correct. Please check it and try again."),
+}
+
+
+@transaction.atomic
+def _redeem(*, user: User, code: str) -> Any:
     activation = None
     if refcodes.is_valid(code):
         activation = (
@@ -81,23 +103,8 @@ def activation_code_redeem(*, user: User, code_text: str) -> Any:
             .first()
         )
     if activation is None or activation.status != "active":
-        key = _throttle_key(user)
-        cache.add(key, 0, timeout=3600)
-        cache.incr(key)
         reason = activation.status if activation else "unknown"
-        audit.record("accounts.activation_code.fail", actor=user, data={"reason": reason})
-        messages = {
-            "used": _("This activation code has already been used."),
-            "expired": _("This activation code has expired. Please ask your jobcenter for a new one."),
-            "revoked": _("This activation code is no longer valid. Please ask your jobcenter for a new one."),
-        }
-        raise ActivationFailed(
-            messages.get(
-                reason,
-                _("This activation code is not correct. Please check it and try again."),
-            ),
-            code=reason,
-        )
+        raise ActivationFailed(str(_FAILURE_MESSAGES[reason]), code=reason)
     if user.role != Role.CUSTOMER:
         raise ActivationFailed(_("Staff accounts cannot be linked to a person."), code="staff")
     person = activation.person

@@ -1,4 +1,51 @@
 from django.urls import path
 
+from .views import activation, cases, documents, inbox, requests
+
 app_name = "desk"
-urlpatterns: list = []
+urlpatterns = [
+    path("", inbox.inbox, name="inbox"),
+    path("inbox/items/", inbox.inbox_items, name="inbox_items"),
+    path("documents/<uuid:document_uuid>/seen/", inbox.mark_seen, name="mark_seen"),
+    path("cases/", cases.case_search, name="case_search"),
+    path("cases/<uuid:case_uuid>/", cases.case_detail, name="case_detail"),
+    path("documents/<uuid:document_uuid>/", documents.document_detail, name="document_detail"),
+    path(
+        "documents/<uuid:document_uuid>/originals/<uuid:original_uuid>/",
+        documents.original_file,
+        name="original_file",
+    ),
+    path("versions/<uuid:version_uuid>/file/", documents.version_file, name="version_file"),
+    path(
+        "versions/<uuid:version_uuid>/thumbnail/",
+        documents.version_thumbnail,
+        name="version_thumbnail",
+    ),
+    path(
+        "versions/<uuid:version_uuid>/pages/<int:number>.jpg",
+        documents.version_page,
+        name="version_page",
+    ),
+    path("cases/<uuid:case_uuid>/requests/new/", requests.request_create, name="request_create"),
+    path(
+        "cases/<uuid:case_uuid>/requests/legal-hint/",
+        requests.legal_hint_preview,
+        name="legal_hint",
+    ),
+    path("requests/<uuid:request_uuid>/", requests.request_detail, name="request_detail"),
+    path(
+        "people/<uuid:person_uuid>/activation/",
+        activation.activation_create,
+        name="activation_create",
+    ),
+    path(
+        "activation/<uuid:activation_uuid>/letter/",
+        activation.activation_letter,
+        name="activation_letter",
+    ),
+    path(
+        "activation/<uuid:activation_uuid>/revoke/",
+        activation.activation_revoke,
+        name="activation_revoke",
+    ),
+]

@@ -1,0 +1,1 @@
+"""Demo data for the embedded install (``make run``): a jobcenter, staff, households."""

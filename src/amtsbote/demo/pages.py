@@ -1,0 +1,43 @@
+"""Sample pages for demo documents: white A4-like sheets with readable black text.
+
+Made with Pillow in memory (no files shipped); OCR can read them, so search works on demo
+documents too.
+"""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image, ImageDraw, ImageFont
+
+FONT_PATHS = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+)
+# About 100 dpi: readable for OCR, quick to make and to convert.
+PAGE_SIZE = (827, 1169)
+
+
+def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+    for path in FONT_PATHS:
+        try:
+            return ImageFont.truetype(path, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size)
+
+
+def page_jpeg(lines: list[str], *, size: tuple[int, int] = PAGE_SIZE) -> bytes:
+    """One page as JPEG: the first line as a heading, the others as body text."""
+    width, height = size
+    image = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(image)
+    heading, body = _font(width // 18), _font(width // 34)
+    x, y = width // 12, height // 12
+    for number, line in enumerate(lines):
+        font = heading if number == 0 else body
+        draw.text((x, y), line, fill="black", font=font)
+        y += int((width // 18 if number == 0 else width // 34) * 1.7)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return out.getvalue()

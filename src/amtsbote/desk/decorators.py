@@ -1,0 +1,24 @@
+"""The gate in front of every desk view: logged in, and staff of a jobcenter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+
+View = Callable[..., HttpResponse]
+
+
+def staff_required(view: View) -> View:
+    """Anonymous people go to the login page; customers get a 404 (the desk is not theirs)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not getattr(request.user, "is_jobcenter_staff", False):
+            raise Http404("not staff")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)

@@ -1,0 +1,131 @@
+"""The document viewer and the files behind it (PDF, originals, page images, thumbnail)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET
+
+from amtsbote import audit
+from amtsbote.documents.access import access_document_for_staff, access_version_for_staff
+from amtsbote.documents.services import document_mark_seen, page_image
+
+from ..decorators import staff_required
+
+PAGE_WIDTHS = (200, 400, 600, 800, 1000, 1400, 2000)
+DEFAULT_PAGE_WIDTH = 1000
+
+
+def _private(response: HttpResponse, *, max_age: int = 3600) -> HttpResponse:
+    patch_cache_control(response, private=True, max_age=max_age)
+    return response
+
+
+def _image_type(data: bytes) -> str:
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "image/png"
+    return "image/jpeg"
+
+
+def _page_width(request: HttpRequest) -> int:
+    """The requested width, rounded up to one of few sizes so that caches stay useful."""
+    try:
+        wanted = int(request.GET.get("w", DEFAULT_PAGE_WIDTH))
+    except ValueError:
+        wanted = DEFAULT_PAGE_WIDTH
+    return next((w for w in PAGE_WIDTHS if w >= wanted), PAGE_WIDTHS[-1])
+
+
+def _record_download(request: HttpRequest, document: object, *, what: str) -> None:
+    audit.record(
+        "documents.document.download",
+        actor=request.user,
+        subject=document,  # type: ignore[arg-type]
+        jobcenter_id=request.user.jobcenter_id,  # type: ignore[union-attr]
+        case_id=document.case_id,  # type: ignore[attr-defined]
+        data={"file": what},
+    )
+
+
+@require_GET
+@staff_required
+def document_detail(request: HttpRequest, document_uuid: uuid.UUID) -> HttpResponse:
+    document = access_document_for_staff(request.user, document_uuid)  # type: ignore[arg-type]
+    document_mark_seen(document=document, actor=request.user)  # type: ignore[arg-type]
+    versions = list(document.versions.order_by("-number"))
+    version = versions[0] if versions else None
+    return render(
+        request,
+        "desk/document_detail.html",
+        {
+            "document": document,
+            "case": document.case,
+            "version": version,
+            "older_versions": versions[1:],
+            "page_numbers": range(1, version.pages + 1) if version else [],
+            "originals": list(document.originals.order_by("position")),
+            "page_width": DEFAULT_PAGE_WIDTH,
+        },
+    )
+
+
+@require_GET
+@staff_required
+def version_page(request: HttpRequest, version_uuid: uuid.UUID, number: int) -> HttpResponse:
+    version = access_version_for_staff(request.user, version_uuid)  # type: ignore[arg-type]
+    try:
+        data = page_image(version=version, index=number - 1, width=_page_width(request))
+    except IndexError as exc:
+        raise Http404("no such page") from exc
+    return _private(HttpResponse(data, content_type="image/jpeg"))
+
+
+@require_GET
+@staff_required
+def version_thumbnail(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
+    version = access_version_for_staff(request.user, version_uuid)  # type: ignore[arg-type]
+    if not version.thumbnail:
+        raise Http404("no thumbnail")
+    with version.thumbnail.open("rb") as handle:
+        data = handle.read()
+    # A version never changes: its thumbnail may stay in the browser's cache.
+    return _private(HttpResponse(data, content_type=_image_type(data)), max_age=86400)
+
+
+@require_GET
+@staff_required
+def version_file(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
+    version = access_version_for_staff(request.user, version_uuid)  # type: ignore[arg-type]
+    _record_download(request, version.document, what=f"version {version.number}")
+    filename = f"{version.document.case.bg_number}-{version.document.uuid}-v{version.number}.pdf"
+    response = FileResponse(
+        version.file.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/pdf",
+    )
+    return _private(response, max_age=0)
+
+
+@require_GET
+@staff_required
+def original_file(
+    request: HttpRequest, document_uuid: uuid.UUID, original_uuid: uuid.UUID
+) -> HttpResponse:
+    document = access_document_for_staff(request.user, document_uuid)  # type: ignore[arg-type]
+    original = document.originals.filter(uuid=original_uuid).first()
+    if original is None:
+        raise Http404("no such original")
+    _record_download(request, document, what=f"original {original.position}")
+    response = FileResponse(
+        original.file.open("rb"),
+        as_attachment=True,
+        filename=original.filename,
+        content_type=original.mime_type,
+    )
+    return _private(response, max_age=0)

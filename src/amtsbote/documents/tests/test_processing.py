@@ -1,0 +1,90 @@
+import io
+
+import pikepdf
+import pytest
+from PIL import Image
+
+from amtsbote.core.exceptions import UnsupportedUpload
+from amtsbote.documents import processing
+from amtsbote.documents.tests import samples
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "kind", "pages"),
+    [
+        ("photo.jpg", samples.jpeg_bytes(), "jpeg", 1),
+        ("scan.png", samples.png_bytes(), "png", 1),
+        ("letter.pdf", samples.pdf_bytes(3), "pdf", 3),
+        ("iphone.heic", samples.heic_bytes(), "heic", 1),
+    ],
+)
+def test_accepted_kinds_are_recognised_by_content(name, data, kind, pages):
+    checked = processing.check_file(name, data)
+    assert (checked.kind, checked.pages) == (kind, pages)
+
+
+def test_the_name_does_not_matter():
+    assert processing.check_file("contract.pdf", samples.jpeg_bytes()).kind == "jpeg"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("evil.jpg", b"<!doctype html><html><script>alert(1)</script></html>", "cannot be accepted"),
+        ("empty.jpg", b"", "empty"),
+        ("cut.jpg", samples.jpeg_bytes()[:20_000], "damaged or incomplete"),
+        ("huge.png", samples.large_png_bytes(60), "more than 40 megapixels"),
+        ("broken.pdf", b"%PDF-1.7\n garbage", "damaged or incomplete"),
+    ],
+)
+def test_bad_files_are_refused_naming_what_is_accepted(name, data, reason):
+    with pytest.raises(UnsupportedUpload) as error:
+        processing.check_file(name, data)
+    assert reason in error.value.message
+    assert "PDF, JPEG, PNG and HEIC" in error.value.message
+    assert error.value.message.startswith(name)
+
+
+def test_pdf_has_one_page_per_photo_and_all_pages_of_pdfs():
+    files = [
+        processing.check_file("1.jpg", samples.jpeg_bytes()),
+        processing.check_file("2.pdf", samples.pdf_bytes(2)),
+        processing.check_file("3.heic", samples.heic_bytes()),
+    ]
+    pdf, pages = processing.build_pdf(files)
+    assert pages == 4
+    assert processing.page_count(pdf) == 4
+
+
+def test_exif_orientation_is_applied_and_metadata_stripped():
+    # A portrait page stored sideways with orientation 6 (rotate 90° clockwise to view).
+    upright = samples.page_image(["Oben"], size=(600, 800))
+    sideways = upright.transpose(Image.Transpose.ROTATE_90)
+    out = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif[0x010F] = "Phone Maker"
+    sideways.save(out, "JPEG", exif=exif)
+    pdf, _ = processing.build_pdf([processing.check_file("p.jpg", out.getvalue())])
+    assert b"Phone Maker" not in pdf
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        page = document.pages[0]
+        width, height = float(page.mediabox[2]), float(page.mediabox[3])
+        assert height > width  # shown upright on a portrait A4 page
+        image = next(iter(page.images.values()))
+        assert int(image.Height) > int(image.Width)
+
+
+def test_thumbnail_is_a_small_jpeg():
+    pdf, _ = processing.build_pdf([processing.check_file("a.jpg", samples.jpeg_bytes())])
+    thumbnail = Image.open(io.BytesIO(processing.render_thumbnail(pdf)))
+    assert thumbnail.format == "JPEG"
+    assert thumbnail.width == processing.THUMBNAIL_WIDTH
+
+
+def test_ocr_reads_the_text_of_a_photo():
+    photo = samples.jpeg_bytes(["Mietvertrag", "Hauptstrasse 12"])
+    pdf, _ = processing.build_pdf([processing.check_file("a.jpg", photo)])
+    text = processing.ocr_text(pdf)
+    assert "Mietvertrag" in text
+    assert "Hauptstrasse" in text

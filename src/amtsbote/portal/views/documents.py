@@ -1,0 +1,47 @@
+"""Meine Unterlagen: what the customer sent, with thumbnails, and their receipts."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+
+from amtsbote.doc_requests.selectors import submissions_for_customer
+from amtsbote.documents.access import access_document_for_customer
+from amtsbote.documents.selectors import documents_submitted_by
+
+
+@login_required
+def documents(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/documents.html",
+        {
+            "documents": documents_submitted_by(request.user),
+            "receipts": submissions_for_customer(request.user),
+        },
+    )
+
+
+def _image_type(head: bytes) -> str:
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG"):
+        return "image/png"
+    if head[8:12] == b"WEBP":
+        return "image/webp"
+    return "application/octet-stream"
+
+
+@login_required
+@cache_control(private=True, max_age=3600)
+def document_thumbnail(request: HttpRequest, document_uuid: str) -> HttpResponse:
+    document = access_document_for_customer(request.user, document_uuid)
+    version = document.current_version
+    if version is None or not version.thumbnail:
+        raise Http404("no thumbnail")
+    handle = version.thumbnail.open("rb")
+    head = handle.read(16)
+    handle.seek(0)
+    return FileResponse(handle, content_type=_image_type(head))

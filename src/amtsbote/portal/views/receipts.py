@@ -1,0 +1,58 @@
+"""Eingangsbestätigung: what arrived when, on screen and as a PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+
+from amtsbote.doc_requests.access import access_submission_for_customer
+from amtsbote.doc_requests.models import Submission
+
+
+def _receipt_context(request: HttpRequest, submission: Submission) -> dict[str, Any]:
+    manifest = submission.manifest or {}
+    received_at = submission.created_at
+    if raw := manifest.get("received_at"):
+        try:
+            received_at = dt.datetime.fromisoformat(raw)
+        except ValueError:
+            pass
+    items = manifest.get("items", [])
+    person = getattr(request.user, "person", None)
+    return {
+        "submission": submission,
+        "received_at": received_at,
+        "items": items,
+        "total_files": sum(len(item.get("files", [])) for item in items),
+        "total_pages": sum(f.get("pages", 0) for item in items for f in item.get("files", [])),
+        "jobcenter": submission.case.jobcenter,
+        "customer_name": person.full_name if person else request.user.get_full_name(),
+    }
+
+
+@login_required
+def receipt(request: HttpRequest, submission_uuid: str) -> HttpResponse:
+    submission = access_submission_for_customer(request.user, submission_uuid)
+    return render(request, "portal/receipt.html", _receipt_context(request, submission))
+
+
+@login_required
+def receipt_pdf(request: HttpRequest, submission_uuid: str) -> HttpResponse:
+    submission = access_submission_for_customer(request.user, submission_uuid)
+    html = render_to_string(
+        "portal/receipt_pdf.html", _receipt_context(request, submission), request=request
+    )
+    # Imported here: WeasyPrint loads Pango on import, which only this view needs.
+    import weasyprint
+
+    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="Eingangsbestaetigung-{submission.reference}.pdf"'
+    )
+    return response
