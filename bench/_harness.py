@@ -5,6 +5,7 @@ Nothing is mocked: the same processes ``make run`` starts, on SQLite, on loopbac
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import os
 import platform
@@ -39,14 +40,12 @@ def machine() -> dict:
     except OSError:
         pass
     cpu = ""
-    try:
+    with contextlib.suppress(OSError, StopIteration):
         cpu = next(
             line.split(":", 1)[1].strip()
             for line in Path("/proc/cpuinfo").read_text().splitlines()
             if line.startswith("model name")
         )
-    except (OSError, StopIteration):
-        pass
     return {
         "cpus": os.cpu_count(),
         "cpu": cpu,
@@ -76,18 +75,33 @@ def deployment(*, with_worker: bool = True):
     processes = [
         subprocess.Popen(
             [
-                sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1",
-                "--port", str(port), "--workers", "2", "--no-access-log",
+                sys.executable,
+                "-m",
+                "granian",
+                "--interface",
+                "wsgi",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                "2",
+                "--no-access-log",
                 "amtsbote.wsgi:application",
             ],
-            env=env, cwd=ROOT / "src", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env,
+            cwd=ROOT / "src",
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
     ]
     if with_worker:
         processes.append(
             subprocess.Popen(
                 ["nice", "-n", "10", *manage, "db_worker", "--interval", "0.2"],
-                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
         )
     base = f"http://127.0.0.1:{port}"
@@ -153,7 +167,7 @@ class Browser:
 
     def login(self, email: str, password: str) -> None:
         self.get("/accounts/login/")
-        status, url, _ = self.post("/accounts/login/", {"login": email, "password": password})
+        _status, url, _ = self.post("/accounts/login/", {"login": email, "password": password})
         if "/accounts/login/" in url:
             raise RuntimeError(f"login failed for {email}")
 

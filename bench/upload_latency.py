@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from _harness import Browser, deployment, machine  # noqa: E402
+from _harness import Browser, deployment, machine
 
 PASSWORD = "Bench-Passwort-2026"
 
@@ -67,17 +67,25 @@ def setup_data(uploads: int):
     from amtsbote.cases.services import case_create, jobcenter_create, person_create
     from amtsbote.doc_requests.services import ItemSpec, doc_request_create
 
-    jobcenter = jobcenter_create(name="Jobcenter Bench", slug="bench", state="NW", team_names=["Leistung"])
+    jobcenter = jobcenter_create(
+        name="Jobcenter Bench", slug="bench", state="NW", team_names=["Leistung"]
+    )
     team = jobcenter.teams.get()
-    ben = User.objects.create_user("ben@bench.example", PASSWORD, role=Role.CASEWORKER, jobcenter=jobcenter)
+    ben = User.objects.create_user(
+        "ben@bench.example", PASSWORD, role=Role.CASEWORKER, jobcenter=jobcenter
+    )
     ben.teams.add(team)
     case = case_create(jobcenter=jobcenter, bg_number="96201BG0012345", teams=[team])
     anna = User.objects.create_user("anna@bench.example", PASSWORD)
-    person = person_create(case=case, customer_number="955D123456", first_name="Anna", last_name="Schmidt")
+    person = person_create(
+        case=case, customer_number="955D123456", first_name="Anna", last_name="Schmidt"
+    )
     person.user = anna
     person.save()
     requests = [
-        doc_request_create(case=case, team=team, created_by=ben, items=[ItemSpec(label=f"Kontoauszug {n}")])
+        doc_request_create(
+            case=case, team=team, created_by=ben, items=[ItemSpec(label=f"Kontoauszug {n}")]
+        )
         for n in range(uploads)
     ]
     return requests

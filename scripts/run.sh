@@ -4,38 +4,62 @@
 # stopped too and the script exits with its status.
 #
 # Expects `make run` to have prepared everything (uv sync, npm ci, migrate, collectstatic).
-# Settings come from AMTSBOTE_* environment variables; HOST, PORT and WEB_WORKERS choose
-# where granian listens.
+# Settings come from AMTSBOTE_* environment variables; HOST, PORT, WEB_WORKERS and
+# WEB_THREADS choose where and how granian listens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 WEB_WORKERS=${WEB_WORKERS:-2}
+WEB_THREADS=${WEB_THREADS:-4}
 VENV=${VENV:-.venv}
+STOP_TIMEOUT=${STOP_TIMEOUT:-30}
 
-pids=()
-stop() {
-    trap - INT TERM
-    for pid in "${pids[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
+# Each process runs in its own process group (setsid), so that Ctrl-C reaches only this
+# script, which then stops them in order: granian with SIGTERM (it finishes running
+# requests), the worker with SIGINT (it finishes the current task).
+"$VENV/bin/granian" --version >/dev/null
+setsid "$VENV/bin/granian" --interface wsgi --working-dir src \
+    --host "$HOST" --port "$PORT" --workers "$WEB_WORKERS" \
+    --blocking-threads "$WEB_THREADS" --workers-kill-timeout 10 \
+    amtsbote.wsgi:application &
+web=$!
+
+# OCR in the worker: one tesseract thread per page keeps two cores responsive.
+OMP_THREAD_LIMIT=1 setsid "$VENV/bin/python" manage.py db_worker --interval 1 &
+worker=$!
+
+alive() {
+    local pid
+    for pid in "$@"; do
+        kill -0 "$pid" 2>/dev/null && return 0
     done
-    wait "${pids[@]}" 2>/dev/null || true
+    return 1
+}
+
+stopping=0
+stop() {
+    ((stopping)) && return
+    stopping=1
+    echo "Stopping web server and worker …" >&2
+    kill -TERM "$web" 2>/dev/null || true
+    kill -INT "$worker" 2>/dev/null || true
+    for _ in $(seq 1 "$STOP_TIMEOUT"); do
+        alive "$web" "$worker" || break
+        sleep 1
+    done
+    if alive "$web" "$worker"; then
+        echo "Still running after ${STOP_TIMEOUT}s; killing." >&2
+        kill -KILL -- "-$web" "-$worker" 2>/dev/null || true
+    fi
+    wait "$web" "$worker" 2>/dev/null || true
 }
 trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
 
-"$VENV/bin/granian" --interface wsgi --working-dir src \
-    --host "$HOST" --port "$PORT" --workers "$WEB_WORKERS" \
-    amtsbote.wsgi:application &
-pids+=($!)
-
-# OCR in the worker: one tesseract thread per page keeps two cores responsive.
-OMP_THREAD_LIMIT=1 "$VENV/bin/python" manage.py db_worker --interval 1 &
-pids+=($!)
-
 status=0
-wait -n "${pids[@]}" || status=$?
-echo "A process ended (status $status); stopping the others." >&2
+wait -n "$web" "$worker" || status=$?
+echo "A process ended (status $status)." >&2
 stop
 exit "$status"

@@ -18,7 +18,7 @@ from email.message import Message
 import pytest
 from aiosmtpd.controller import Controller
 
-from amtsbote.accounts.tests.factories import StaffFactory, TeamFactory, UserFactory
+from amtsbote.accounts.tests.factories import StaffFactory, UserFactory
 from amtsbote.cases.tests.factories import CaseFactory, JobcenterFactory, PersonFactory
 
 
@@ -27,7 +27,7 @@ class SmtpSink:
     messages: list[Message] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+    async def handle_DATA(self, server, session, envelope):
         with self.lock:
             self.messages.append(message_from_bytes(envelope.content))
         return "250 Message accepted for delivery"
@@ -57,9 +57,7 @@ def _real_infrastructure(settings, smtp_server, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = smtp_server.port
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
-    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -79,7 +77,9 @@ def mailbox(smtp_server) -> list[Message]:
 @pytest.fixture
 def jobcenter(db):
     return JobcenterFactory(
-        name="Jobcenter Musterstadt", slug="musterstadt", state="NW",
+        name="Jobcenter Musterstadt",
+        slug="musterstadt",
+        state="NW",
         team_names=["Leistung", "Markt & Integration", "Eingangszone"],
     )
 
@@ -92,8 +92,11 @@ def team_leistung(jobcenter):
 @pytest.fixture
 def caseworker_ben(team_leistung):
     return StaffFactory(
-        email="ben@jobcenter.example", first_name="Ben", last_name="Becker",
-        jobcenter=team_leistung.jobcenter, teams=[team_leistung],
+        email="ben@jobcenter.example",
+        first_name="Ben",
+        last_name="Becker",
+        jobcenter=team_leistung.jobcenter,
+        teams=[team_leistung],
     )
 
 
@@ -108,7 +111,10 @@ def case_anna(team_leistung):
 def customer_anna(case_anna):
     user = UserFactory(email="anna@example.org", first_name="Anna", last_name="Schmidt")
     PersonFactory(
-        case=case_anna, customer_number="955D123456", first_name="Anna", last_name="Schmidt",
+        case=case_anna,
+        customer_number="955D123456",
+        first_name="Anna",
+        last_name="Schmidt",
         user=user,
     )
     return user
@@ -120,14 +126,21 @@ def customer_carl(team_leistung):
         jobcenter=team_leistung.jobcenter, bg_number="96201BG0099999", teams=[team_leistung]
     )
     user = UserFactory(email="carl@example.org", first_name="Carl", last_name="Wagner")
-    PersonFactory(case=case, customer_number="955D999999", first_name="Carl", last_name="Wagner", user=user)
+    PersonFactory(
+        case=case, customer_number="955D999999", first_name="Carl", last_name="Wagner", user=user
+    )
     return user
 
 
 @pytest.fixture
 def stranger_sara(db):
-    other = JobcenterFactory(name="Jobcenter Anderswo", slug="anderswo", state="BY", team_names=["Leistung"])
+    other = JobcenterFactory(
+        name="Jobcenter Anderswo", slug="anderswo", state="BY", team_names=["Leistung"]
+    )
     return StaffFactory(
-        email="sara@anderswo.example", first_name="Sara", last_name="Fremd",
-        jobcenter=other, teams=[other.teams.get()],
+        email="sara@anderswo.example",
+        first_name="Sara",
+        last_name="Fremd",
+        jobcenter=other,
+        teams=[other.teams.get()],
     )

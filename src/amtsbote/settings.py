@@ -116,8 +116,10 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
-        # WAL lets readers go on while the worker writes; IMMEDIATE avoids upgrade deadlocks.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        # WAL lets readers go on while the worker writes; synchronous=FULL makes a commit
+        # durable before it returns (an acknowledged upload survives a power cut);
+        # IMMEDIATE avoids lock-upgrade deadlocks between web and worker.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
         "PRAGMA busy_timeout=10000;",
         "transaction_mode": "IMMEDIATE",
     }

@@ -81,7 +81,9 @@ class Team(BaseModel):
     """A department (Leistung, Markt & Integration …); several may work on one case."""
 
     jobcenter = models.ForeignKey(
-        "cases.Jobcenter", verbose_name=_("jobcenter"), on_delete=models.CASCADE,
+        "cases.Jobcenter",
+        verbose_name=_("jobcenter"),
+        on_delete=models.CASCADE,
         related_name="teams",
     )
     name = models.CharField(_("name"), max_length=100)
@@ -112,7 +114,9 @@ class ActivationCode(BaseModel):
     """
 
     person = models.ForeignKey(
-        "cases.Person", verbose_name=_("person"), on_delete=models.CASCADE,
+        "cases.Person",
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
         related_name="activation_codes",
     )
     code_digest = models.CharField(_("code digest"), max_length=64, unique=True)
@@ -123,7 +127,11 @@ class ActivationCode(BaseModel):
     expires_at = models.DateTimeField(_("expires at"))
     used_at = models.DateTimeField(_("used at"), null=True, blank=True)
     used_by = models.ForeignKey(
-        User, verbose_name=_("used by"), null=True, blank=True, on_delete=models.SET_NULL,
+        User,
+        verbose_name=_("used by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -50,6 +51,12 @@ def activation_code_issue(*, person: Model, issued_by: User) -> tuple[Activation
         data={"person": str(getattr(person, "uuid", ""))},
     )
     return activation, code
+
+
+def activation_code_matches(activation: ActivationCode, code_text: str) -> bool:
+    """Whether ``code_text`` is the code of ``activation`` (constant-time comparison)."""
+    code = refcodes.normalize(code_text)
+    return bool(code) and hmac.compare_digest(_digest(code), activation.code_digest)
 
 
 def _throttle_key(user: User) -> str:

@@ -6,9 +6,9 @@ import uuid
 
 from django.http import Http404
 
-from amtsbote.accounts.models import User
+from amtsbote.accounts.models import ActivationCode, User
 
-from .models import Case
+from .models import Case, Person
 from .selectors import cases_for_staff
 
 
@@ -23,3 +23,23 @@ def case_for_customer(user: User) -> Case | None:
     """The customer's own household, or None before activation."""
     person = getattr(user, "person", None) if user.is_authenticated else None
     return person.case if person is not None else None
+
+
+def access_person_for_staff(user: User, person_uuid: uuid.UUID | str) -> Person:
+    try:
+        return Person.objects.select_related("case__jobcenter", "user").get(
+            uuid=person_uuid, case__in=cases_for_staff(user).values("id")
+        )
+    except (Person.DoesNotExist, ValueError) as exc:
+        raise Http404("no such person") from exc
+
+
+def access_activation_code_for_staff(
+    user: User, activation_uuid: uuid.UUID | str
+) -> ActivationCode:
+    try:
+        return ActivationCode.objects.select_related("person__case__jobcenter").get(
+            uuid=activation_uuid, person__case__in=cases_for_staff(user).values("id")
+        )
+    except (ActivationCode.DoesNotExist, ValueError) as exc:
+        raise Http404("no such activation code") from exc

@@ -16,7 +16,9 @@ class Jobcenter(BaseModel):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), unique=True)
     state = models.CharField(
-        _("federal state"), max_length=2, choices=Bundesland.choices,
+        _("federal state"),
+        max_length=2,
+        choices=Bundesland.choices,
         help_text=_("Its public holidays move deadlines."),
     )
     address = models.TextField(_("postal address"), blank=True)

@@ -33,8 +33,4 @@ def case_search(user: User, query: str, *, limit: int = 50) -> QuerySet[Case]:
             people__last_name__icontains=word
         )
     ids = cases.filter(condition | name_condition).values("id")
-    return (
-        Case.objects.filter(id__in=ids)
-        .prefetch_related("people")
-        .order_by("bg_number")[:limit]
-    )
+    return Case.objects.filter(id__in=ids).prefetch_related("people").order_by("bg_number")[:limit]

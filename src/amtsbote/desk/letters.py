@@ -5,9 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import segno
-import weasyprint
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from amtsbote.accounts.models import ActivationCode
@@ -16,7 +16,7 @@ from amtsbote.core import refcodes
 
 def activation_url(code: str) -> str:
     """The portal address a customer opens (or scans) to enter the code."""
-    return f"{settings.SITE_URL}/portal/activate/?{urlencode({'code': code})}"
+    return f"{settings.SITE_URL}{reverse('portal:activate')}?{urlencode({'code': code})}"
 
 
 def activation_qr_svg(code: str) -> str:
@@ -32,7 +32,7 @@ def activation_context(activation: ActivationCode, code: str) -> dict[str, objec
         "case": person.case,  # type: ignore[attr-defined]
         "code": refcodes.group(code),
         "qr_svg": activation_qr_svg(code),
-        "portal_url": f"{settings.SITE_URL}/portal/",
+        "portal_url": f"{settings.SITE_URL}{reverse('portal:home')}",
         "activation_url": activation_url(code),
         "today": timezone.localdate(),
     }
@@ -44,4 +44,6 @@ def activation_letter_pdf(activation: ActivationCode, code: str) -> bytes:
         html = render_to_string(
             "desk/letters/activation_letter.html", activation_context(activation, code)
         )
+    import weasyprint  # slow to import: only where a letter is printed
+
     return weasyprint.HTML(string=html, base_url=str(settings.STATIC_ROOT)).write_pdf()

@@ -16,18 +16,25 @@ class DocRequest(BaseModel):
         "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="doc_requests"
     )
     team = models.ForeignKey(
-        "accounts.Team", verbose_name=_("requesting team"), on_delete=models.PROTECT,
+        "accounts.Team",
+        verbose_name=_("requesting team"),
+        on_delete=models.PROTECT,
         related_name="doc_requests",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     deadline = models.DateField(_("deadline"))
     message = models.TextField(_("message to the customer"), blank=True)
     legal_hint = models.TextField(_("legal hint"))
     status = models.CharField(
-        _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN,
+        _("status"),
+        max_length=10,
+        choices=RequestStatus.choices,
+        default=RequestStatus.OPEN,
         db_index=True,
     )
     fulfilled_at = models.DateTimeField(_("fulfilled at"), null=True, blank=True)
@@ -51,8 +58,12 @@ class DocRequestItem(BaseModel):
     )
     position = models.PositiveSmallIntegerField(_("position"))
     document_type = models.ForeignKey(
-        "documents.DocumentType", verbose_name=_("document type"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "documents.DocumentType",
+        verbose_name=_("document type"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     label = models.CharField(_("what is needed"), max_length=200)
     note = models.CharField(_("note"), max_length=500, blank=True)
@@ -77,14 +88,20 @@ class Submission(BaseModel):
     """One send from the portal: what arrived when, the basis of the customer's receipt."""
 
     request = models.ForeignKey(
-        DocRequest, verbose_name=_("request"), null=True, blank=True, on_delete=models.PROTECT,
+        DocRequest,
+        verbose_name=_("request"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="submissions",
     )
     case = models.ForeignKey(
         "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="submissions"
     )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
         related_name="submissions",
     )
     manifest = models.JSONField(_("manifest"))

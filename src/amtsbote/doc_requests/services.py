@@ -84,7 +84,9 @@ def doc_request_create(
             request=request,
             position=position,
             document_type=item.document_type,
-            label=(item.label.strip() or (item.document_type.name if item.document_type else ""))[:200],
+            label=(item.label.strip() or (item.document_type.name if item.document_type else ""))[
+                :200
+            ],
             note=item.note.strip()[:500],
         )
         for position, item in enumerate(items)
@@ -103,7 +105,9 @@ def doc_request_create(
     return request
 
 
-def check_files(files_by_item: dict[DocRequestItem, list[tuple[str, bytes]]]) -> dict[DocRequestItem, list[processing.Checked]]:
+def check_files(
+    files_by_item: dict[DocRequestItem, list[tuple[str, bytes]]],
+) -> dict[DocRequestItem, list[processing.Checked]]:
     """Check every file before anything is stored; the first bad file refuses the whole send."""
     total = sum(len(files) for files in files_by_item.values())
     if total == 0:
@@ -169,7 +173,12 @@ def submission_create(
                     "item": item.label,
                     "document": str(document.uuid),
                     "files": [
-                        {"name": f.filename, "pages": f.pages, "sha256": f.sha256, "size": len(f.data)}
+                        {
+                            "name": f.filename,
+                            "pages": f.pages,
+                            "sha256": f.sha256,
+                            "size": len(f.data),
+                        }
                         for f in files
                     ],
                 }
@@ -201,4 +210,3 @@ def _update_status(request: DocRequest, *, now: dt.datetime) -> None:
     elif fulfilled:
         request.status = RequestStatus.PARTLY
     request.save(update_fields=["status", "fulfilled_at", "updated_at"])
-

@@ -37,7 +37,7 @@ def _version_path(instance: DocumentVersion, filename: str) -> str:
 
 
 def _thumbnail_path(instance: DocumentVersion, filename: str) -> str:
-    return f"thumbnails/{instance.document.case.uuid}/{instance.uuid}.webp"
+    return f"thumbnails/{instance.document.case.uuid}/{instance.uuid}.jpg"
 
 
 class Document(BaseModel):

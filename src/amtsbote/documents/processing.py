@@ -25,7 +25,6 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from amtsbote.core.exceptions import UnsupportedUpload
 
-ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 ACCEPTED = {
     "pdf": "application/pdf",
@@ -123,7 +122,10 @@ def _check_image(filename: str, data: bytes) -> Image.Image:
                 _("The picture has more than %(mp)s megapixels (%(w)s × %(h)s).")
                 % {"mp": max_mp, "w": width, "h": height},
             )
-        image.load()  # decodes everything: a truncated file fails here
+        # Decode everything, so a truncated file fails here. The flag is process-wide and
+        # other libraries flip it on import (WeasyPrint sets it to True): set it every time.
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        image.load()
     except UnsupportedUpload:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
@@ -209,10 +211,25 @@ def ocr_text(pdf: bytes, *, languages: str = "deu+eng", timeout: int = 600) -> s
         env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
         subprocess.run(
             [
-                sys.executable, "-m", "ocrmypdf", "--skip-text", "--output-type", "pdf", "--jobs", "1",
-                "--language", languages, "--sidecar", str(sidecar), "--quiet",
-                str(source), str(Path(tmp) / "out.pdf"),
+                sys.executable,
+                "-m",
+                "ocrmypdf",
+                "--skip-text",
+                "--output-type",
+                "pdf",
+                "--jobs",
+                "1",
+                "--language",
+                languages,
+                "--sidecar",
+                str(sidecar),
+                "--quiet",
+                str(source),
+                str(Path(tmp) / "out.pdf"),
             ],
-            check=True, env=env, timeout=timeout, capture_output=True,
+            check=True,
+            env=env,
+            timeout=timeout,
+            capture_output=True,
         )
         return sidecar.read_text(errors="replace").replace("\x0c", "\n").strip()

@@ -13,9 +13,9 @@ from .models import Document, DocumentVersion
 
 
 def _with_versions(documents: QuerySet[Document]) -> QuerySet[Document]:
-    return documents.select_related("case", "register", "document_type", "submitted_by").prefetch_related(
-        Prefetch("versions", queryset=DocumentVersion.objects.order_by("number"))
-    )
+    return documents.select_related(
+        "case", "register", "document_type", "submitted_by"
+    ).prefetch_related(Prefetch("versions", queryset=DocumentVersion.objects.order_by("number")))
 
 
 def inbox_documents(user: User, *, limit: int = 100) -> QuerySet[Document]:
@@ -31,7 +31,9 @@ def case_registers(case: Case) -> list[tuple[FilePlanEntry, list[Document]]]:
     """Every register of the case's file plan with its documents (empty registers too)."""
     documents = list(_with_versions(case.documents.all()).order_by("-received_at", "-id"))
     registers = FilePlanEntry.objects.filter(jobcenter_id=case.jobcenter_id)
-    return [(register, [d for d in documents if d.register_id == register.pk]) for register in registers]
+    return [
+        (register, [d for d in documents if d.register_id == register.pk]) for register in registers
+    ]
 
 
 def documents_submitted_by(user: User) -> QuerySet[Document]:

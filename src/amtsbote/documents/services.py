@@ -90,7 +90,9 @@ def version_create(
     created_by: User | None,
     stored: StoredFiles,
 ) -> DocumentVersion:
-    number = (document.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    number = (
+        document.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
     version = DocumentVersion(
         document=document,
         number=number,
@@ -128,6 +130,18 @@ def document_mark_seen(*, document: Document, actor: User) -> Document:
             case_id=document.case_id,
         )
     return document
+
+
+def document_record_download(*, document: Document, actor: User, what: str) -> None:
+    """Staff took a file of the document out of the system: that is recorded."""
+    audit.record(
+        "documents.document.download",
+        actor=actor,
+        subject=document,
+        jobcenter_id=actor.jobcenter_id,
+        case_id=document.case_id,
+        data={"file": what},
+    )
 
 
 def document_version_recognise(*, version_id: int) -> DocumentVersion | None:

@@ -23,7 +23,9 @@ from .models import EmailNotification
 
 
 @transaction.atomic
-def email_notify(*, recipient: User, template: str, context: dict[str, Any] | None = None) -> EmailNotification:
+def email_notify(
+    *, recipient: User, template: str, context: dict[str, Any] | None = None
+) -> EmailNotification:
     notification = EmailNotification.objects.create(
         recipient=recipient,
         to_address=recipient.email,
@@ -76,7 +78,9 @@ def email_send(*, notification_id: int) -> EmailNotification | None:
         notification.status = status
         notification.smtp_result = result
         notification.sent_at = timezone.now() if status == EmailStatus.SENT else None
-        notification.save(update_fields=["subject", "status", "smtp_result", "sent_at", "updated_at"])
+        notification.save(
+            update_fields=["subject", "status", "smtp_result", "sent_at", "updated_at"]
+        )
         audit.record(
             f"notifications.email.{status}",
             subject=notification,

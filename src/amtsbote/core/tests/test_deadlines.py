@@ -9,17 +9,23 @@ from amtsbote.core import deadlines
 
 def test_deadline_of_14_days_on_a_working_day_stays():
     # Monday 2 March 2026 + 14 days = Monday 16 March 2026
-    assert deadlines.deadline_after_days(dt.date(2026, 3, 2), 14, state="NW") == dt.date(2026, 3, 16)
+    assert deadlines.deadline_after_days(dt.date(2026, 3, 2), 14, state="NW") == dt.date(
+        2026, 3, 16
+    )
 
 
 def test_deadline_ending_on_saturday_moves_to_monday():
     # Saturday 14 March 2026 → Monday 16 March
-    assert deadlines.deadline_after_days(dt.date(2026, 2, 28), 14, state="NW") == dt.date(2026, 3, 16)
+    assert deadlines.deadline_after_days(dt.date(2026, 2, 28), 14, state="NW") == dt.date(
+        2026, 3, 16
+    )
 
 
 def test_deadline_ending_on_a_holiday_moves_past_it():
     # Good Friday 3 April 2026 → Easter Monday 6 April is a holiday too → Tuesday 7 April
-    assert deadlines.deadline_after_days(dt.date(2026, 3, 20), 14, state="NW") == dt.date(2026, 4, 7)
+    assert deadlines.deadline_after_days(dt.date(2026, 3, 20), 14, state="NW") == dt.date(
+        2026, 4, 7
+    )
 
 
 def test_holidays_of_the_land_count_and_others_do_not():

@@ -5,11 +5,11 @@ from hypothesis import strategies as st
 
 from amtsbote.core import refcodes
 
-payloads = st.text(alphabet=refcodes.ALPHABET, min_size=4, max_size=16)
+payloads = st.text(alphabet=refcodes.ALPHABET, min_size=1, max_size=refcodes.MAX_LENGTH - 1)
 
 
 def test_alphabet_leaves_out_confusable_characters():
-    for confusable in "0O1IL2Z5S8BUVQ":
+    for confusable in "0ODQ1IL2Z5S8BGUVY":
         assert confusable not in refcodes.ALPHABET
 
 
@@ -37,6 +37,15 @@ def test_swapping_two_neighbours_is_detected(payload, data):
         assert not refcodes.is_valid(swapped)
 
 
+def test_swapping_first_and_last_alphabet_characters_is_detected():
+    # Luhn mod N misses exactly this swap (like Luhn's 09 ↔ 90); this scheme does not.
+    first, last = refcodes.ALPHABET[0], refcodes.ALPHABET[-1]
+    payload = first + last + first + first
+    code = payload + refcodes.check_character(payload)
+    assert refcodes.is_valid(code)
+    assert not refcodes.is_valid(last + first + code[2:])
+
+
 def test_normalize_accepts_what_people_type():
     code = refcodes.generate(12)
     typed = " " + refcodes.group(code).lower() + " "
@@ -48,4 +57,10 @@ def test_characters_outside_the_alphabet_are_invalid():
     assert not refcodes.is_valid("")
     assert not refcodes.is_valid("A")
     assert not refcodes.is_valid("ABCDEFGHIJK0")
+    assert not refcodes.is_valid(refcodes.generate(refcodes.MAX_LENGTH) + "A")
+
+
+def test_alphabet_size_is_prime():
+    n = refcodes.MODULUS
+    assert n > 2 and all(n % d for d in range(2, n))
     assert not refcodes.is_valid(string.ascii_lowercase[:12])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import uuid
 
 from django.contrib import messages
@@ -12,38 +10,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from amtsbote.accounts.models import ActivationCode, User
-from amtsbote.accounts.services import activation_code_issue, activation_code_revoke
-from amtsbote.cases.models import Person
-from amtsbote.cases.selectors import cases_for_staff
+from amtsbote.accounts.services import (
+    activation_code_issue,
+    activation_code_matches,
+    activation_code_revoke,
+)
+from amtsbote.cases.access import access_activation_code_for_staff, access_person_for_staff
 from amtsbote.core import refcodes
 
 from ..decorators import staff_required
 from ..letters import activation_context, activation_letter_pdf
-
-
-def _person_for_staff(user: User, person_uuid: uuid.UUID) -> Person:
-    # TODO: move to cases/access.py as access_person_for_staff (desk owns no access rules).
-    person = (
-        Person.objects.select_related("case__jobcenter", "user")
-        .filter(uuid=person_uuid, case__in=cases_for_staff(user).values("id"))
-        .first()
-    )
-    if person is None:
-        raise Http404("no such person")
-    return person
-
-
-def _activation_for_staff(user: User, activation_uuid: uuid.UUID) -> ActivationCode:
-    # TODO: move to cases/access.py as access_activation_code_for_staff.
-    activation = (
-        ActivationCode.objects.select_related("person__case__jobcenter")
-        .filter(uuid=activation_uuid, person__case__in=cases_for_staff(user).values("id"))
-        .first()
-    )
-    if activation is None:
-        raise Http404("no such activation code")
-    return activation
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -55,7 +31,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 @require_POST
 @staff_required
 def activation_create(request: HttpRequest, person_uuid: uuid.UUID) -> HttpResponse:
-    person = _person_for_staff(request.user, person_uuid)  # type: ignore[arg-type]
+    person = access_person_for_staff(request.user, person_uuid)  # type: ignore[arg-type]
     activation, code = activation_code_issue(person=person, issued_by=request.user)  # type: ignore[arg-type]
     context = activation_context(activation, code)
     context["plain_code"] = code
@@ -72,11 +48,9 @@ def activation_letter(request: HttpRequest, activation_uuid: uuid.UUID) -> HttpR
 
     Only the digest is stored, so the letter can only be printed by whoever saw the code.
     """
-    activation = _activation_for_staff(request.user, activation_uuid)  # type: ignore[arg-type]
+    activation = access_activation_code_for_staff(request.user, activation_uuid)  # type: ignore[arg-type]
     code = refcodes.normalize(request.POST.get("code", ""))
-    # TODO: use a public accounts.services.activation_code_matches() instead of the digest here.
-    digest = hashlib.sha256(code.encode()).hexdigest()
-    if not code or not hmac.compare_digest(digest, activation.code_digest):
+    if not activation_code_matches(activation, code):
         raise Http404("code does not match")
     if activation.status != "active":
         messages.error(request, _("This activation code can no longer be used."))
@@ -91,7 +65,7 @@ def activation_letter(request: HttpRequest, activation_uuid: uuid.UUID) -> HttpR
 @require_POST
 @staff_required
 def activation_revoke(request: HttpRequest, activation_uuid: uuid.UUID) -> HttpResponse:
-    activation = _activation_for_staff(request.user, activation_uuid)  # type: ignore[arg-type]
+    activation = access_activation_code_for_staff(request.user, activation_uuid)  # type: ignore[arg-type]
     activation_code_revoke(activation=activation, actor=request.user)  # type: ignore[arg-type]
     messages.success(request, _("The activation code was revoked."))
     return redirect("desk:case_detail", case_uuid=activation.person.case.uuid)

@@ -28,9 +28,7 @@ def case_search(request: HttpRequest) -> HttpResponse:
 @staff_required
 def case_detail(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
     case = access_case_for_staff(request.user, case_uuid)  # type: ignore[arg-type]
-    people = list(
-case.people.select_related("user").prefetch_related("activation_codes")
-    )
+    people = list(case.people.select_related("user").prefetch_related("activation_codes"))
     doc_requests = list(requests_for_case(case))
     return render(
         request,

@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import uuid
+from typing import TypeVar
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
-from amtsbote import audit
 from amtsbote.documents.access import access_document_for_staff, access_version_for_staff
-from amtsbote.documents.services import document_mark_seen, page_image
+from amtsbote.documents.services import (
+    document_mark_seen,
+    document_record_download,
+    page_image,
+)
 
 from ..decorators import staff_required
 
 PAGE_WIDTHS = (200, 400, 600, 800, 1000, 1400, 2000)
 DEFAULT_PAGE_WIDTH = 1000
 
+R = TypeVar("R", bound=HttpResponseBase)
 
-def _private(response: HttpResponse, *, max_age: int = 3600) -> HttpResponse:
+
+def _private(response: R, *, max_age: int = 3600) -> R:
     patch_cache_control(response, private=True, max_age=max_age)
     return response
 
@@ -41,17 +48,6 @@ def _page_width(request: HttpRequest) -> int:
     return next((w for w in PAGE_WIDTHS if w >= wanted), PAGE_WIDTHS[-1])
 
 
-def _record_download(request: HttpRequest, document: object, *, what: str) -> None:
-    audit.record(
-        "documents.document.download",
-        actor=request.user,
-        subject=document,  # type: ignore[arg-type]
-        jobcenter_id=request.user.jobcenter_id,  # type: ignore[union-attr]
-        case_id=document.case_id,  # type: ignore[attr-defined]
-        data={"file": what},
-    )
-
-
 @require_GET
 @staff_required
 def document_detail(request: HttpRequest, document_uuid: uuid.UUID) -> HttpResponse:
@@ -70,6 +66,8 @@ def document_detail(request: HttpRequest, document_uuid: uuid.UUID) -> HttpRespo
             "page_numbers": range(1, version.pages + 1) if version else [],
             "originals": list(document.originals.order_by("position")),
             "page_width": DEFAULT_PAGE_WIDTH,
+            # A4 proportions reserve the space before an image loads; the image then decides.
+            "page_height": round(DEFAULT_PAGE_WIDTH * 297 / 210),
         },
     )
 
@@ -99,9 +97,11 @@ def version_thumbnail(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResp
 
 @require_GET
 @staff_required
-def version_file(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
+def version_file(request: HttpRequest, version_uuid: uuid.UUID) -> FileResponse:
     version = access_version_for_staff(request.user, version_uuid)  # type: ignore[arg-type]
-    _record_download(request, version.document, what=f"version {version.number}")
+    document_record_download(
+        document=version.document, actor=request.user, what=f"version {version.number}"
+    )
     filename = f"{version.document.case.bg_number}-{version.document.uuid}-v{version.number}.pdf"
     response = FileResponse(
         version.file.open("rb"),
@@ -116,12 +116,14 @@ def version_file(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
 @staff_required
 def original_file(
     request: HttpRequest, document_uuid: uuid.UUID, original_uuid: uuid.UUID
-) -> HttpResponse:
+) -> FileResponse:
     document = access_document_for_staff(request.user, document_uuid)  # type: ignore[arg-type]
     original = document.originals.filter(uuid=original_uuid).first()
     if original is None:
         raise Http404("no such original")
-    _record_download(request, document, what=f"original {original.position}")
+    document_record_download(
+        document=document, actor=request.user, what=f"original {original.position}"
+    )
     response = FileResponse(
         original.file.open("rb"),
         as_attachment=True,

@@ -42,11 +42,19 @@ def test_default_deadline_is_14_days_moved_past_easter(case_anna, team_leistung,
 
 
 def test_customer_gets_an_email_without_social_data(
-    case_anna, team_leistung, caseworker_ben, customer_anna, mailbox, django_capture_on_commit_callbacks
+    case_anna,
+    team_leistung,
+    caseworker_ben,
+    customer_anna,
+    mailbox,
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         request = doc_request_create(
-            case=case_anna, team=team_leistung, created_by=caseworker_ben, items=_types("mietvertrag")
+            case=case_anna,
+            team=team_leistung,
+            created_by=caseworker_ben,
+            items=_types("mietvertrag"),
         )
     assert len(mailbox) == 1
     message = mailbox[0]
@@ -72,7 +80,10 @@ def test_only_own_team_may_ask(case_anna, caseworker_ben, jobcenter):
 def test_a_request_needs_items(case_anna, team_leistung, caseworker_ben):
     with pytest.raises(ValidationFailed):
         doc_request_create(
-            case=case_anna, team=team_leistung, created_by=caseworker_ben, items=[ItemSpec(label="  ")]
+            case=case_anna,
+            team=team_leistung,
+            created_by=caseworker_ben,
+            items=[ItemSpec(label="  ")],
         )
     assert not DocRequest.objects.exists()
 

@@ -34,7 +34,9 @@ def page_image(lines: list[str], *, size: tuple[int, int] = (1240, 1754)) -> Ima
     return image
 
 
-def jpeg_bytes(lines: list[str] | None = None, *, size=(1240, 1754), exif_orientation: int | None = None) -> bytes:
+def jpeg_bytes(
+    lines: list[str] | None = None, *, size=(1240, 1754), exif_orientation: int | None = None
+) -> bytes:
     image = page_image(lines or ["Mietvertrag", "Seite 1"], size=size)
     out = io.BytesIO()
     if exif_orientation:
@@ -66,7 +68,9 @@ def pdf_bytes(pages: int = 1, lines: list[str] | None = None) -> bytes:
     images = []
     for number in range(pages):
         out = io.BytesIO()
-        page_image((lines or ["Dokument"]) + [f"Seite {number + 1}"], size=(620, 877)).save(out, "JPEG")
+        page_image((lines or ["Dokument"]) + [f"Seite {number + 1}"], size=(620, 877)).save(
+            out, "JPEG"
+        )
         images.append(out.getvalue())
     return img2pdf.convert(images)
 

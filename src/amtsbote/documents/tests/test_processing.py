@@ -30,7 +30,11 @@ def test_the_name_does_not_matter():
 @pytest.mark.parametrize(
     ("name", "data", "reason"),
     [
-        ("evil.jpg", b"<!doctype html><html><script>alert(1)</script></html>", "cannot be accepted"),
+        (
+            "evil.jpg",
+            b"<!doctype html><html><script>alert(1)</script></html>",
+            "cannot be accepted",
+        ),
         ("empty.jpg", b"", "empty"),
         ("cut.jpg", samples.jpeg_bytes()[:20_000], "damaged or incomplete"),
         ("huge.png", samples.large_png_bytes(60), "more than 40 megapixels"),
@@ -71,7 +75,7 @@ def test_exif_orientation_is_applied_and_metadata_stripped():
         page = document.pages[0]
         width, height = float(page.mediabox[2]), float(page.mediabox[3])
         assert height > width  # shown upright on a portrait A4 page
-        image = next(iter(page.images.values()))
+        image = page.get_images()[0] if isinstance(page.get_images(), list) else next(iter(page.get_images().values()))
         assert int(image.Height) > int(image.Width)
 
 
@@ -88,3 +92,12 @@ def test_ocr_reads_the_text_of_a_photo():
     text = processing.ocr_text(pdf)
     assert "Mietvertrag" in text
     assert "Hauptstrasse" in text
+
+
+def test_truncated_photo_is_refused_even_after_weasyprint_was_imported():
+    import weasyprint  # noqa: F401  (its import sets Pillow's LOAD_TRUNCATED_IMAGES = True)
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    with pytest.raises(UnsupportedUpload):
+        processing.check_file("cut.jpg", samples.jpeg_bytes()[:20_000])

@@ -14,7 +14,7 @@ def kern_widget(field: forms.BoundField) -> SafeString:
     widget = field.field.widget
     is_check = isinstance(widget, forms.CheckboxInput)
     classes = ["kern-form-check__checkbox" if is_check else "kern-form-input__input"]
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     described_by = []
     if field.help_text:
         described_by.append(f"{field.auto_id}-hint")

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from amtsbote.accounts.services import activation_attempts_left, activation_code_redeem
 from amtsbote.core.exceptions import ActivationFailed
 
+from .http import AuthenticatedRequest
+
 
 @login_required
-def activate(request: HttpRequest) -> HttpResponse:
+def activate(request: AuthenticatedRequest) -> HttpResponse:
     if getattr(request.user, "person", None) is not None:
         messages.info(request, _("Your account is already linked to your jobcenter."))
         return redirect("portal:home")
@@ -28,9 +30,7 @@ def activate(request: HttpRequest) -> HttpResponse:
             error = exc.message
             status = 400
         else:
-            messages.success(
-                request, _("Your account is now linked to your jobcenter. Welcome!")
-            )
+            messages.success(request, _("Your account is now linked to your jobcenter. Welcome!"))
             return redirect("portal:home")
     return render(
         request,

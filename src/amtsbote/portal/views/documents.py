@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 
@@ -11,9 +11,11 @@ from amtsbote.doc_requests.selectors import submissions_for_customer
 from amtsbote.documents.access import access_document_for_customer
 from amtsbote.documents.selectors import documents_submitted_by
 
+from .http import AuthenticatedRequest
+
 
 @login_required
-def documents(request: HttpRequest) -> HttpResponse:
+def documents(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "portal/documents.html",
@@ -36,7 +38,7 @@ def _image_type(head: bytes) -> str:
 
 @login_required
 @cache_control(private=True, max_age=3600)
-def document_thumbnail(request: HttpRequest, document_uuid: str) -> HttpResponse:
+def document_thumbnail(request: AuthenticatedRequest, document_uuid: str) -> FileResponse:
     document = access_document_for_customer(request.user, document_uuid)
     version = document.current_version
     if version is None or not version.thumbnail:

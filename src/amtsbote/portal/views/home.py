@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,16 +13,20 @@ from django.views.i18n import set_language
 from amtsbote.doc_requests.constants import ItemStatus
 from amtsbote.doc_requests.selectors import open_requests_for_customer, submissions_for_customer
 
+from .http import AuthenticatedRequest
+
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     person = getattr(request.user, "person", None)
     todos = []
     if person is not None:
         for doc_request in open_requests_for_customer(request.user):
             items = list(doc_request.items.all())
             sent = sum(1 for item in items if item.status == ItemStatus.FULFILLED)
-            todos.append({"request": doc_request, "items": items, "sent": sent, "total": len(items)})
+            todos.append(
+                {"request": doc_request, "items": items, "sent": sent, "total": len(items)}
+            )
     receipts = list(submissions_for_customer(request.user)[:3]) if person is not None else []
     return render(
         request,
@@ -40,5 +45,5 @@ def language(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("language", "")
     if request.user.is_authenticated and code in dict(settings.LANGUAGES):
         # TODO(lead): move to accounts.services.user_language_set (audited) once it exists.
-        type(request.user).objects.filter(pk=request.user.pk).update(language=code)
+        get_user_model().objects.filter(pk=request.user.pk).update(language=code)
     return set_language(request)

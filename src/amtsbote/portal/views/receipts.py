@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from amtsbote.doc_requests.access import access_submission_for_customer
 from amtsbote.doc_requests.models import Submission
 
+from .http import AuthenticatedRequest
 
-def _receipt_context(request: HttpRequest, submission: Submission) -> dict[str, Any]:
+
+def _receipt_context(request: AuthenticatedRequest, submission: Submission) -> dict[str, Any]:
     manifest = submission.manifest or {}
     received_at = submission.created_at
     if raw := manifest.get("received_at"):
-        try:
+        with contextlib.suppress(ValueError):
             received_at = dt.datetime.fromisoformat(raw)
-        except ValueError:
-            pass
     items = manifest.get("items", [])
     person = getattr(request.user, "person", None)
     return {
@@ -36,19 +37,25 @@ def _receipt_context(request: HttpRequest, submission: Submission) -> dict[str, 
 
 
 @login_required
-def receipt(request: HttpRequest, submission_uuid: str) -> HttpResponse:
+def receipt(request: AuthenticatedRequest, submission_uuid: str) -> HttpResponse:
     submission = access_submission_for_customer(request.user, submission_uuid)
     return render(request, "portal/receipt.html", _receipt_context(request, submission))
 
 
 @login_required
-def receipt_pdf(request: HttpRequest, submission_uuid: str) -> HttpResponse:
+def receipt_pdf(request: AuthenticatedRequest, submission_uuid: str) -> HttpResponse:
     submission = access_submission_for_customer(request.user, submission_uuid)
     html = render_to_string(
         "portal/receipt_pdf.html", _receipt_context(request, submission), request=request
     )
     # Imported here: WeasyPrint loads Pango on import, which only this view needs.
     import weasyprint
+    from PIL import ImageFile
+
+    # Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES = True, which
+    # would let truncated photos pass the upload check in documents.processing. Undo it; the
+    # receipt contains no images.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")

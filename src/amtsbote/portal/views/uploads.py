@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from amtsbote.doc_requests.models import DocRequest, DocRequestItem
 from amtsbote.doc_requests.services import submission_create
 from amtsbote.documents.processing import accepted_formats_text
 
-from .responses import wants_json
+from .http import AuthenticatedRequest, wants_json
 
 # What the "Choose file" button offers; the server checks every file by its content anyway.
 FILE_ACCEPT = "application/pdf,image/jpeg,image/png,image/heic,.heic,.heif,.pdf,.jpg,.jpeg,.png"
@@ -31,8 +31,10 @@ def _script_strings() -> dict[str, str]:
         "down": _("Move page %(n)s down"),
         "removed": _("Page removed."),
         "moved": _("Page %(n)s is now page %(to)s."),
+        "added_one": _("1 page chosen for this document."),
         "added": _("%(count)s pages chosen for this document."),
         "none": _("No pages chosen yet."),
+        "ready_one": _("1 page ready to send."),
         "ready": _("%(total)s pages ready to send."),
         "empty": _("Please take a photo or choose a file first."),
         "preparing": _("Preparing photos …"),
@@ -50,7 +52,7 @@ def _script_strings() -> dict[str, str]:
 
 
 def _files_by_item(
-    request: HttpRequest, doc_request: DocRequest
+    request: AuthenticatedRequest, doc_request: DocRequest
 ) -> dict[DocRequestItem, list[tuple[str, bytes]]]:
     """Files per item from fields ``item-<uuid>``; fields of other items are ignored."""
     files_by_item: dict[DocRequestItem, list[tuple[str, bytes]]] = {}
@@ -62,7 +64,7 @@ def _files_by_item(
 
 
 def _render(
-    request: HttpRequest, doc_request: DocRequest, *, error: str = "", status: int = 200
+    request: AuthenticatedRequest, doc_request: DocRequest, *, error: str = "", status: int = 200
 ) -> HttpResponse:
     return render(
         request,
@@ -83,7 +85,7 @@ def _render(
 
 
 @login_required
-def request_upload(request: HttpRequest, request_uuid: str) -> HttpResponse:
+def request_upload(request: AuthenticatedRequest, request_uuid: str) -> HttpResponse:
     doc_request = access_doc_request_for_customer(request.user, request_uuid)
     if request.method != "POST":
         return _render(request, doc_request)
@@ -93,9 +95,7 @@ def request_upload(request: HttpRequest, request_uuid: str) -> HttpResponse:
             request=doc_request, submitted_by=request.user, files_by_item=files_by_item
         )
     except (TooManyFilesSent, RequestDataTooBig):
-        error = _("Please send at most %(max)s files at once.") % {
-            "max": settings.UPLOAD_MAX_FILES
-        }
+        error = _("Please send at most %(max)s files at once.") % {"max": settings.UPLOAD_MAX_FILES}
     except AmtsboteError as exc:
         error = exc.message
     else:
@@ -106,4 +106,3 @@ def request_upload(request: HttpRequest, request_uuid: str) -> HttpResponse:
     if wants_json(request):
         return JsonResponse({"error": error}, status=400)
     return _render(request, doc_request, error=error, status=400)
-

@@ -1,8 +1,16 @@
-"""Small helpers shared by the portal views."""
+"""Request typing and content negotiation shared by the portal views."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
+
+from amtsbote.accounts.models import User
+
+
+class AuthenticatedRequest(HttpRequest):
+    """A request behind ``login_required``: ``user`` is a real account."""
+
+    user: User  # type: ignore[assignment]
 
 
 def wants_json(request: HttpRequest) -> bool:
