@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,9 +21,6 @@ from amtsbote.core.exceptions import ActivationFailed
 from .constants import Role
 from .models import ActivationCode, User
 
-if TYPE_CHECKING:
-    from django.db.models import Model
-
 CODE_LENGTH = 12
 
 
@@ -32,7 +29,7 @@ def _digest(code: str) -> str:
 
 
 @transaction.atomic
-def activation_code_issue(*, person: Model, issued_by: User) -> tuple[ActivationCode, str]:
+def activation_code_issue(*, person: Any, issued_by: User) -> tuple[ActivationCode, str]:
     """Create a code for ``person``; the plain code is returned once and never stored."""
     code = refcodes.generate(CODE_LENGTH)
     activation = ActivationCode.objects.create(
@@ -148,3 +145,17 @@ def activation_code_revoke(*, activation: ActivationCode, actor: User) -> Activa
             jobcenter_id=actor.jobcenter_id,
         )
     return activation
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """The language mail and push are written in for this user (one of LANGUAGES)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"unknown language {language!r}")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+        audit.record(
+            "accounts.user.set_language", actor=user, subject=user, data={"language": language}
+        )
+    return user

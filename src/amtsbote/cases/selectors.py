@@ -12,7 +12,7 @@ from .validators import normalize_number
 
 def cases_for_staff(user: User) -> QuerySet[Case]:
     """Cases of the user's jobcenter that one of the user's teams works on (need-to-know)."""
-    if not user.is_authenticated or not user.works_on_cases:
+    if not user.is_authenticated or not user.works_on_cases or user.jobcenter_id is None:
         return Case.objects.none()
     return Case.objects.filter(jobcenter_id=user.jobcenter_id, teams__members=user).distinct()
 

@@ -2,9 +2,9 @@
 
 The alphabet leaves out characters that OCR and people confuse: 0/O/D/Q, 1/I/L, 2/Z, 5/S,
 8/B, U/V/Y and G (kept: 6). It has 19 characters, a prime: the check character makes the
-weighted sum ``Σ (i+1)·value(cᵢ)`` over the whole code divisible by 19. With weights 1…n (n < 19) all
-distinct and non-zero modulo a prime, every single wrong character and every swap of two
-neighbours changes the sum by a non-zero amount, so both are always detected.
+weighted sum ``Σ (i+1)·value(cᵢ)`` over the whole code divisible by 19. With weights 1…n
+(n < 19) all distinct and non-zero modulo a prime, every single wrong character and every
+swap of two neighbours changes the sum by a non-zero amount, so both are always detected.
 """
 
 from __future__ import annotations

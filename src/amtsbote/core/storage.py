@@ -16,7 +16,7 @@ from django.core.files.storage import FileSystemStorage, default_storage
 
 class DurableFileSystemStorage(FileSystemStorage):
     def _save(self, name: str, content: File) -> str:  # type: ignore[override]
-        name = super()._save(name, content)
+        name = super()._save(name, content)  # type: ignore[misc]
         path = Path(self.path(name))
         fd = os.open(path, os.O_RDONLY)
         try:

@@ -100,8 +100,8 @@ def doc_request_create(
         data={"items": [i.label or str(i.document_type) for i in items], "deadline": deadline},
     )
     path = reverse("portal:request", args=[request.uuid])
-    for person in case.people.filter(user__isnull=False).select_related("user"):
-        email_notify(recipient=person.user, template="doc_request_created", context={"path": path})
+    for recipient in User.objects.filter(person__case=case):
+        email_notify(recipient=recipient, template="doc_request_created", context={"path": path})
     return request
 
 

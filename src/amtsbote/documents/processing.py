@@ -25,7 +25,6 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from amtsbote.core.exceptions import UnsupportedUpload
 
-
 ACCEPTED = {
     "pdf": "application/pdf",
     "jpeg": "image/jpeg",

@@ -100,7 +100,9 @@ def version_thumbnail(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResp
 def version_file(request: HttpRequest, version_uuid: uuid.UUID) -> FileResponse:
     version = access_version_for_staff(request.user, version_uuid)  # type: ignore[arg-type]
     document_record_download(
-        document=version.document, actor=request.user, what=f"version {version.number}"
+        document=version.document,
+        actor=request.user,  # type: ignore[arg-type]
+        what=f"version {version.number}",
     )
     filename = f"{version.document.case.bg_number}-{version.document.uuid}-v{version.number}.pdf"
     response = FileResponse(
@@ -122,7 +124,9 @@ def original_file(
     if original is None:
         raise Http404("no such original")
     document_record_download(
-        document=document, actor=request.user, what=f"original {original.position}"
+        document=document,
+        actor=request.user,  # type: ignore[arg-type]
+        what=f"original {original.position}",
     )
     response = FileResponse(
         original.file.open("rb"),

@@ -75,7 +75,11 @@ def test_exif_orientation_is_applied_and_metadata_stripped():
         page = document.pages[0]
         width, height = float(page.mediabox[2]), float(page.mediabox[3])
         assert height > width  # shown upright on a portrait A4 page
-        image = page.get_images()[0] if isinstance(page.get_images(), list) else next(iter(page.get_images().values()))
+        image = (
+            page.get_images()[0]
+            if isinstance(page.get_images(), list)
+            else next(iter(page.get_images().values()))
+        )
         assert int(image.Height) > int(image.Width)
 
 

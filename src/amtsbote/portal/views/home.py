@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from amtsbote.accounts.services import user_language_set
 from amtsbote.doc_requests.constants import ItemStatus
 from amtsbote.doc_requests.selectors import open_requests_for_customer, submissions_for_customer
 
@@ -44,6 +44,5 @@ def language(request: HttpRequest) -> HttpResponse:
     """
     code = request.POST.get("language", "")
     if request.user.is_authenticated and code in dict(settings.LANGUAGES):
-        # TODO(lead): move to accounts.services.user_language_set (audited) once it exists.
-        get_user_model().objects.filter(pk=request.user.pk).update(language=code)
+        user_language_set(user=request.user, language=code)  # type: ignore[arg-type]
     return set_language(request)
