@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "amtsbote.doc_requests",
     "amtsbote.portal",
     "amtsbote.desk",
+    "amtsbote.demo",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +131,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing directory
 STATICFILES_DIRS = [
     ("kern", PROJECT_DIR / "node_modules" / "@kern-ux" / "native" / "dist"),
     ("htmx", PROJECT_DIR / "node_modules" / "htmx.org" / "dist"),
