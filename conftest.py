@@ -20,6 +20,7 @@ from aiosmtpd.controller import Controller
 
 from amtsbote.accounts.tests.factories import StaffFactory, UserFactory
 from amtsbote.cases.tests.factories import CaseFactory, JobcenterFactory, PersonFactory
+from amtsbote.documents.services import document_type_catalogue_load
 
 
 @dataclass
@@ -67,6 +68,16 @@ def _real_infrastructure(settings, smtp_server, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     smtp_server.handler.clear()
+
+
+@pytest.fixture(autouse=True)
+def _catalogue_after_flush(request):
+    """Transactional tests (live server) flush the database after each test, which also
+    removes the document type catalogue that a data migration loads: load it again."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        document_type_catalogue_load()
 
 
 @pytest.fixture

@@ -23,7 +23,10 @@ from amtsbote.doc_requests.models import DocRequest
 from amtsbote.documents.models import Document, OriginalFile
 from amtsbote.documents.tests import samples
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 SCREENSHOTS = os.environ.get("AMTSBOTE_SCREENSHOTS")
 

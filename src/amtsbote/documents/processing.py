@@ -74,13 +74,18 @@ def _refuse(filename: str, reason: str) -> UnsupportedUpload:
     return UnsupportedUpload(f"{filename}: {reason} {accepted_formats_text()}", code="unsupported")
 
 
+def check_size(filename: str, size: int) -> None:
+    """Refuse an empty or too large file before reading it (callers that only know the size)."""
+    if size == 0:
+        raise _refuse(filename, _("The file is empty."))
+    if size > settings.UPLOAD_MAX_FILE_BYTES:
+        max_mb = settings.UPLOAD_MAX_FILE_BYTES // (1024 * 1024)
+        raise _refuse(filename, _("The file is larger than %(mb)s MB.") % {"mb": max_mb})
+
+
 def check_file(filename: str, data: bytes) -> Checked:
     """Check one file completely (decodes images, opens PDFs); raise UnsupportedUpload."""
-    max_mb = settings.UPLOAD_MAX_FILE_BYTES // (1024 * 1024)
-    if not data:
-        raise _refuse(filename, _("The file is empty."))
-    if len(data) > settings.UPLOAD_MAX_FILE_BYTES:
-        raise _refuse(filename, _("The file is larger than %(mb)s MB.") % {"mb": max_mb})
+    check_size(filename, len(data))
     kind = sniff(data[:16])
     if kind is None:
         raise _refuse(filename, _("This kind of file cannot be accepted."))

@@ -15,8 +15,17 @@ from amtsbote.cases.models import Case, FilePlanEntry
 from amtsbote.core.storage import StoredFiles
 
 from . import processing
-from .constants import InboxStatus, OcrStatus
+from .constants import DEFAULT_DOCUMENT_TYPES, InboxStatus, OcrStatus
 from .models import Document, DocumentType, DocumentVersion, OriginalFile
+
+
+def document_type_catalogue_load() -> int:
+    """Create or update the catalogue of common document types; return how many there are."""
+    for code, name, register in DEFAULT_DOCUMENT_TYPES:
+        DocumentType.objects.update_or_create(
+            code=code, defaults={"name": name, "default_register_code": register}
+        )
+    return len(DEFAULT_DOCUMENT_TYPES)
 
 
 def register_for(case: Case, document_type: DocumentType | None) -> FilePlanEntry:

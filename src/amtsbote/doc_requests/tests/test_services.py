@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
+from django.utils import translation
 
 from amtsbote.core.exceptions import PermissionDenied, UnsupportedUpload, ValidationFailed
 from amtsbote.doc_requests.constants import ItemStatus, RequestStatus
@@ -14,6 +15,13 @@ from amtsbote.documents.models import Document, DocumentType, OriginalFile
 from amtsbote.documents.tests import samples
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English here; the German default is checked separately."""
+    with translation.override("en"):
+        yield
 
 
 def _types(*codes):

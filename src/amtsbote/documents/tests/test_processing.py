@@ -2,11 +2,19 @@ import io
 
 import pikepdf
 import pytest
+from django.utils import translation
 from PIL import Image
 
 from amtsbote.core.exceptions import UnsupportedUpload
 from amtsbote.documents import processing
 from amtsbote.documents.tests import samples
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English here; the German default is checked separately."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(
@@ -105,3 +113,12 @@ def test_truncated_photo_is_refused_even_after_weasyprint_was_imported():
     ImageFile.LOAD_TRUNCATED_IMAGES = True
     with pytest.raises(UnsupportedUpload):
         processing.check_file("cut.jpg", samples.jpeg_bytes()[:20_000])
+
+
+def test_messages_are_in_german_by_default():
+    with translation.override("de"), pytest.raises(UnsupportedUpload) as error:
+        processing.check_file("leer.jpg", b"")
+    assert error.value.message == (
+        "leer.jpg: Die Datei ist leer. "
+        "Akzeptiert werden Fotos und Dateien in den Formaten PDF, JPEG, PNG und HEIC."
+    )

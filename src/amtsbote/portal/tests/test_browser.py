@@ -16,7 +16,10 @@ from amtsbote.doc_requests.models import Submission
 from amtsbote.documents.models import OriginalFile
 from amtsbote.documents.tests import samples
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 CHROMIUM = (
     os.environ.get("AMTSBOTE_CHROMIUM")

@@ -217,3 +217,17 @@ def test_truncated_jpeg_is_refused_after_a_receipt_pdf_was_rendered(
     )
     assert response.status_code == 400
     assert Submission.objects.count() == 1
+
+
+def test_too_large_file_is_refused_before_it_is_read(anna_client, doc_request, items, settings):
+    settings.UPLOAD_MAX_FILE_BYTES = 1024 * 1024
+    url = reverse("portal:request", args=[doc_request.uuid])
+    big = b"\xff\xd8\xff" + bytes(1536 * 1024)  # looks like a JPEG, 1.5 MB
+    response = anna_client.post(
+        url, {field(items[0]): [upload("big.jpg", big)]}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "big.jpg: The file is larger than 1 MB." in html
+    assert ACCEPTED in html
+    assert_nothing_stored()

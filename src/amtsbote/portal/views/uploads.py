@@ -14,7 +14,7 @@ from amtsbote.core.exceptions import AmtsboteError
 from amtsbote.doc_requests.access import access_doc_request_for_customer
 from amtsbote.doc_requests.models import DocRequest, DocRequestItem
 from amtsbote.doc_requests.services import submission_create
-from amtsbote.documents.processing import accepted_formats_text
+from amtsbote.documents.processing import accepted_formats_text, check_size
 
 from .http import AuthenticatedRequest, wants_json
 
@@ -58,6 +58,9 @@ def _files_by_item(
     files_by_item: dict[DocRequestItem, list[tuple[str, bytes]]] = {}
     for item in doc_request.items.all():
         uploads = request.FILES.getlist(f"item-{item.uuid}")
+        for upload in uploads:
+            # A file over the limit is refused before it is read into memory.
+            check_size(upload.name or "", upload.size or 0)
         if uploads:
             files_by_item[item] = [(upload.name or "", upload.read()) for upload in uploads]
     return files_by_item
