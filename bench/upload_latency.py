@@ -99,6 +99,7 @@ def main() -> None:
     with deployment(with_worker=True) as (base, env):
         os.environ.update(env)
         requests = setup_data(args.uploads)
+        from django.db.models import Count
         from django.urls import reverse
 
         from amtsbote.documents.models import Document
@@ -128,6 +129,11 @@ def main() -> None:
                 time.sleep(0.02)
             visible.append(time.perf_counter() - started)
             request_times.append(answered - started)
+        from amtsbote.documents.models import DocumentVersion
+
+        ocr = dict(
+            DocumentVersion.objects.values_list("ocr_status").annotate(n=Count("id")).order_by()
+        )
         result = {
             "benchmark": "upload_latency",
             "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -145,6 +151,7 @@ def main() -> None:
                 "p50": round(percentile(request_times, 0.50), 3),
                 "p95": round(percentile(request_times, 0.95), 3),
             },
+            "ocr_status_at_end": ocr,
             "target_p95_s": 1.0,
             "machine": machine(),
         }
