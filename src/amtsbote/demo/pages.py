@@ -18,7 +18,7 @@ FONT_PATHS = (
 PAGE_SIZE = (827, 1169)
 
 
-def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+def load_font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
     for path in FONT_PATHS:
         try:
             return ImageFont.truetype(path, size)
@@ -32,7 +32,7 @@ def page_jpeg(lines: list[str], *, size: tuple[int, int] = PAGE_SIZE) -> bytes:
     width, height = size
     image = Image.new("RGB", size, "white")
     draw = ImageDraw.Draw(image)
-    heading, body = _font(width // 18), _font(width // 34)
+    heading, body = load_font(width // 18), load_font(width // 34)
     x, y = width // 12, height // 12
     for number, line in enumerate(lines):
         font = heading if number == 0 else body

@@ -5,28 +5,16 @@ from __future__ import annotations
 import io
 
 import img2pdf
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
-_FONT_PATHS = [
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-]
-
-
-def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    for path in _FONT_PATHS:
-        try:
-            return ImageFont.truetype(path, size)
-        except OSError:
-            continue
-    return ImageFont.load_default(size)
+from amtsbote.demo.pages import load_font
 
 
 def page_image(lines: list[str], *, size: tuple[int, int] = (1240, 1754)) -> Image.Image:
     """A white page with large black text, like a photographed A4 sheet."""
     image = Image.new("RGB", size, "white")
     draw = ImageDraw.Draw(image)
-    font = _font(size[0] // 20)
+    font = load_font(size[0] // 20)
     y = size[1] // 10
     for line in lines:
         draw.text((size[0] // 12, y), line, fill="black", font=font)
