@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run Amtsbote in the foreground: the web server (granian, WSGI) and the task worker
-# (django-tasks db_worker). Ctrl-C (or SIGTERM) stops both; if either exits, the other is
+# (django-tasks db_worker) and the mailroom's folder watcher. Ctrl-C (or SIGTERM) stops all; if either exits, the other is
 # stopped too and the script exits with its status.
 #
 # Expects `make run` to have prepared everything (uv sync, npm ci, migrate, collectstatic).
@@ -30,6 +30,11 @@ web=$!
 OMP_THREAD_LIMIT=1 setsid "$VENV/bin/python" manage.py db_worker --interval 1 &
 worker=$!
 
+# The mailroom's watched folders (var/consume/<jobcenter>/); it also re-queues scan files
+# whose worker died mid-batch.
+OMP_THREAD_LIMIT=1 setsid "$VENV/bin/python" manage.py consume &
+consume=$!
+
 alive() {
     local pid
     for pid in "$@"; do
@@ -44,22 +49,22 @@ stop() {
     stopping=1
     echo "Stopping web server and worker …" >&2
     kill -TERM "$web" 2>/dev/null || true
-    kill -INT "$worker" 2>/dev/null || true
+    kill -INT "$worker" "$consume" 2>/dev/null || true
     for _ in $(seq 1 "$STOP_TIMEOUT"); do
-        alive "$web" "$worker" || break
+        alive "$web" "$worker" "$consume" || break
         sleep 1
     done
-    if alive "$web" "$worker"; then
+    if alive "$web" "$worker" "$consume"; then
         echo "Still running after ${STOP_TIMEOUT}s; killing." >&2
-        kill -KILL -- "-$web" "-$worker" 2>/dev/null || true
+        kill -KILL -- "-$web" "-$worker" "-$consume" 2>/dev/null || true
     fi
-    wait "$web" "$worker" 2>/dev/null || true
+    wait "$web" "$worker" "$consume" 2>/dev/null || true
 }
 trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
 
 status=0
-wait -n "$web" "$worker" || status=$?
+wait -n "$web" "$worker" "$consume" || status=$?
 echo "A process ended (status $status)." >&2
 stop
 exit "$status"

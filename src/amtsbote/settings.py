@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "amtsbote.cases",
     "amtsbote.documents",
     "amtsbote.doc_requests",
+    "amtsbote.intake",
     "amtsbote.portal",
     "amtsbote.desk",
     "amtsbote.demo",
@@ -168,6 +169,15 @@ UPLOAD_MAX_FILE_BYTES = int(env("UPLOAD_MAX_FILE_MB", "20")) * 1024 * 1024
 UPLOAD_MAX_FILES = int(env("UPLOAD_MAX_FILES", "30"))
 UPLOAD_MAX_PIXELS = int(env("UPLOAD_MAX_MEGAPIXELS", "40")) * 1_000_000
 UPLOAD_MAX_PDF_PAGES = int(env("UPLOAD_MAX_PDF_PAGES", "200"))
+
+# --- mailroom (intake) -----------------------------------------------------------------------
+INTAKE_DESTROY_AFTER_DAYS = int(env("INTAKE_DESTROY_AFTER_DAYS", "56"))  # paper kept 8 weeks
+INTAKE_OCR_PROCESSES = int(env("INTAKE_OCR_PROCESSES", "0")) or (os.cpu_count() or 1)
+INTAKE_OCR_LANGUAGES = env("INTAKE_OCR_LANGUAGES", "deu")
+INTAKE_CONSUME_DIR = Path(env("INTAKE_CONSUME_DIR", str(VAR_DIR / "consume")))
+INTAKE_CONSUME_SETTLE_SECONDS = float(env("INTAKE_CONSUME_SETTLE_SECONDS", "5"))
+INTAKE_STALE_MINUTES = int(env("INTAKE_STALE_MINUTES", "10"))
+INTAKE_MAX_FILE_MB = int(env("INTAKE_MAX_FILE_MB", "500"))
 
 # --- tasks --------------------------------------------------------------------------------
 TASKS = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from amtsbote.accounts.models import ActivationCode, User
@@ -15,7 +16,7 @@ from .selectors import cases_for_staff
 def access_case_for_staff(user: User, case_uuid: uuid.UUID | str) -> Case:
     try:
         return cases_for_staff(user).select_related("jobcenter").get(uuid=case_uuid)
-    except (Case.DoesNotExist, ValueError) as exc:
+    except (Case.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("no such case") from exc
 
 
@@ -30,7 +31,7 @@ def access_person_for_staff(user: User, person_uuid: uuid.UUID | str) -> Person:
         return Person.objects.select_related("case__jobcenter", "user").get(
             uuid=person_uuid, case__in=cases_for_staff(user).values("id")
         )
-    except (Person.DoesNotExist, ValueError) as exc:
+    except (Person.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("no such person") from exc
 
 
@@ -41,5 +42,5 @@ def access_activation_code_for_staff(
         return ActivationCode.objects.select_related("person__case__jobcenter").get(
             uuid=activation_uuid, person__case__in=cases_for_staff(user).values("id")
         )
-    except (ActivationCode.DoesNotExist, ValueError) as exc:
+    except (ActivationCode.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("no such activation code") from exc

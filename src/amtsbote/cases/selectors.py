@@ -17,10 +17,16 @@ def cases_for_staff(user: User) -> QuerySet[Case]:
     return Case.objects.filter(jobcenter_id=user.jobcenter_id, teams__members=user).distinct()
 
 
-def case_search(user: User, query: str, *, limit: int = 50) -> QuerySet[Case]:
-    """Find cases by BG-Nummer, Kundennummer or a person's name (all words must match)."""
-    cases = cases_for_staff(user)
-    query = query.strip()
+def case_search(
+    user: User, query: str, *, scope: QuerySet[Case] | None = None, limit: int = 50
+) -> QuerySet[Case]:
+    """Find cases by BG-Nummer, Kundennummer or a person's name (all words must match).
+
+    ``scope`` is the set the user may search; by default the cases of the user's teams (the
+    mailroom passes every case of its jobcenter, since post may belong to any household).
+    """
+    cases = cases_for_staff(user) if scope is None else scope
+    query = query.strip()[:100]
     if not query:
         return cases.none()
     number = normalize_number(query)

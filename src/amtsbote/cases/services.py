@@ -81,3 +81,49 @@ def person_create(
         case_id=case.pk,
     )
     return person
+
+
+@transaction.atomic
+def person_update(
+    *,
+    person: Person,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    birth_date: dt.date | None = None,
+    street: str | None = None,
+    postal_code: str | None = None,
+    city: str | None = None,
+    actor: User | None = None,
+) -> Person:
+    """Change the given fields of a household member (None: unchanged).
+
+    Writes and audits only when something changed; the audit names the changed fields.
+    """
+    wanted = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "birth_date": birth_date,
+        "street": street,
+        "postal_code": postal_code,
+        "city": city,
+    }
+    changed = sorted(
+        name
+        for name, value in wanted.items()
+        if value is not None and getattr(person, name) != value
+    )
+    if not changed:
+        return person
+    for name in changed:
+        setattr(person, name, wanted[name])
+    person.full_clean()
+    person.save(update_fields=[*changed, "updated_at"])
+    audit.record(
+        "cases.person.update",
+        actor=actor,
+        subject=person,
+        jobcenter_id=person.case.jobcenter_id,
+        case_id=person.case_id,
+        data={"fields": changed},
+    )
+    return person

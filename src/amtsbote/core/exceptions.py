@@ -26,3 +26,7 @@ class ActivationFailed(AmtsboteError):
 
 class UnsupportedUpload(ValidationFailed):
     """An uploaded file is not of an accepted kind or breaks a limit (§ 36a Abs. 3 SGB I)."""
+
+
+class Conflict(AmtsboteError):
+    """Somebody else changed the object since it was loaded (optimistic concurrency)."""

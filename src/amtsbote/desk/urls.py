@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import urls_intake, urls_search
 from .views import activation, cases, documents, inbox, requests
 
 app_name = "desk"
@@ -49,3 +50,4 @@ urlpatterns = [
         name="activation_revoke",
     ),
 ]
+urlpatterns += urls_search.urlpatterns + urls_intake.urlpatterns

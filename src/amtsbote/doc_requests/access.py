@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from amtsbote.accounts.models import User
@@ -19,7 +20,7 @@ def access_doc_request_for_customer(user: User, request_uuid: uuid.UUID | str) -
         raise Http404("no such request")
     try:
         return with_items(DocRequest.objects.filter(case_id=person.case_id)).get(uuid=request_uuid)
-    except (DocRequest.DoesNotExist, ValueError) as exc:
+    except (DocRequest.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("no such request") from exc
 
 
@@ -28,7 +29,7 @@ def access_doc_request_for_staff(user: User, request_uuid: uuid.UUID | str) -> D
         return with_items(
             DocRequest.objects.filter(case__in=cases_for_staff(user).values("id"))
         ).get(uuid=request_uuid)
-    except (DocRequest.DoesNotExist, ValueError) as exc:
+    except (DocRequest.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("no such request") from exc
 
 
@@ -39,5 +40,5 @@ def access_submission_for_customer(user: User, submission_uuid: uuid.UUID | str)
         return Submission.objects.select_related("request", "case__jobcenter").get(
             uuid=submission_uuid, submitted_by=user
         )
-    except (Submission.DoesNotExist, ValueError) as exc:
+    except (Submission.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("no such receipt") from exc

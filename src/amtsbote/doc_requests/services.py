@@ -19,7 +19,7 @@ from amtsbote.core.exceptions import PermissionDenied, UnsupportedUpload, Valida
 from amtsbote.core.storage import StoredFiles
 from amtsbote.documents import processing
 from amtsbote.documents.constants import Source
-from amtsbote.documents.models import DocumentType
+from amtsbote.documents.models import Document, DocumentType
 from amtsbote.documents.services import document_create
 from amtsbote.notifications.services import email_notify
 
@@ -163,11 +163,7 @@ def submission_create(
                 received_at=received_at,
                 stored=stored,
             )
-            item.documents.add(document)
-            if item.status != ItemStatus.FULFILLED:
-                item.status = ItemStatus.FULFILLED
-                item.fulfilled_at = received_at
-                item.save(update_fields=["status", "fulfilled_at", "updated_at"])
+            doc_request_item_fulfil(item=item, document=document, now=received_at)
             manifest_items.append(
                 {
                     "item": item.label,
@@ -183,7 +179,6 @@ def submission_create(
                     ],
                 }
             )
-        _update_status(request, now=received_at)
         submission = Submission.objects.create(
             request=request,
             case=request.case,
@@ -210,3 +205,22 @@ def _update_status(request: DocRequest, *, now: dt.datetime) -> None:
     elif fulfilled:
         request.status = RequestStatus.PARTLY
     request.save(update_fields=["status", "fulfilled_at", "updated_at"])
+
+
+@transaction.atomic
+def doc_request_item_fulfil(
+    *, item: DocRequestItem, document: Document, now: dt.datetime | None = None
+) -> DocRequestItem:
+    """``document`` answers ``item``: the item is fulfilled and the request's status follows.
+
+    Inside the caller's transaction; the request row is locked so that two documents
+    arriving at once (portal and mailroom) count right.
+    """
+    now = now or timezone.now()
+    request = DocRequest.objects.select_for_update().get(pk=item.request_id)
+    item.documents.add(document)
+    if item.status != ItemStatus.FULFILLED:
+        item.status, item.fulfilled_at = ItemStatus.FULFILLED, now
+        item.save(update_fields=["status", "fulfilled_at", "updated_at"])
+    _update_status(request, now=now)
+    return item

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from amtsbote import audit
@@ -19,7 +20,7 @@ def access_document_for_staff(user: User, document_uuid: uuid.UUID | str) -> Doc
         document = Document.objects.select_related("case", "register", "document_type").get(
             uuid=document_uuid, case__in=cases_for_staff(user).values("id")
         )
-    except (Document.DoesNotExist, ValueError) as exc:
+    except (Document.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("no such document") from exc
     audit.record(
         "documents.document.view",
@@ -36,7 +37,7 @@ def access_version_for_staff(user: User, version_uuid: uuid.UUID | str) -> Docum
         return DocumentVersion.objects.select_related("document", "document__case").get(
             uuid=version_uuid, document__case__in=cases_for_staff(user).values("id")
         )
-    except (DocumentVersion.DoesNotExist, ValueError) as exc:
+    except (DocumentVersion.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("no such document") from exc
 
 
@@ -48,5 +49,5 @@ def access_document_for_customer(user: User, document_uuid: uuid.UUID | str) -> 
         return Document.objects.select_related("register", "document_type").get(
             uuid=document_uuid, submitted_by=user
         )
-    except (Document.DoesNotExist, ValueError) as exc:
+    except (Document.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("no such document") from exc

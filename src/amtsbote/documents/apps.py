@@ -10,3 +10,11 @@ class DocumentsConfig(AppConfig):
         from pillow_heif import register_heif_opener
 
         register_heif_opener()
+
+        # On SQLite, a later migration that rebuilds a table drops the search triggers; put
+        # them back after every migrate (idempotent).
+        from django.db.models.signals import post_migrate
+
+        from .search.index import search_index_ensure
+
+        post_migrate.connect(search_index_ensure, sender=self)

@@ -49,4 +49,11 @@ DEFAULT_DOCUMENT_TYPES: list[tuple[str, str, str]] = [
     ("geburtsurkunde", "Geburtsurkunde", "antrag"),
     ("schulbescheinigung", "Schulbescheinigung", "antrag"),
     ("sonstiges", "Sonstiges Schreiben", "schriftverkehr"),
+    # Added for the mailroom's classifier (issue 3).
+    ("kuendigung", "Kündigung", "einkommen"),
+    ("stromrechnung", "Stromrechnung / Energieabrechnung", "unterkunft"),
+    ("kfz_versicherung", "Kfz-Versicherung", "einkommen"),
+    ("weiterbewilligungsantrag", "Weiterbewilligungsantrag (WBA)", "antrag"),
+    ("veraenderungsmitteilung", "Veränderungsmitteilung (VÄM)", "antrag"),
+    ("widerspruch", "Widerspruch", "schriftverkehr"),
 ]

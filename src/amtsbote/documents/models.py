@@ -72,6 +72,11 @@ class Document(BaseModel):
     inbox_status = models.CharField(
         _("inbox status"), max_length=10, choices=InboxStatus.choices, default=InboxStatus.NEW
     )
+    lock_version = models.PositiveIntegerField(
+        _("lock version"),
+        default=0,
+        help_text=_("Counts metadata edits; a save based on an older count is refused."),
+    )
 
     class Meta:
         verbose_name = _("document")

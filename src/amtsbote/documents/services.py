@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amtsbote import audit
 from amtsbote.accounts.models import User
 from amtsbote.cases.models import Case, FilePlanEntry
+from amtsbote.core.exceptions import Conflict, ValidationFailed
 from amtsbote.core.storage import StoredFiles
 
 from . import processing
@@ -189,3 +193,97 @@ def page_image(*, version: DocumentVersion, index: int, width: int) -> bytes:
         raise IndexError(index)
     with version.file.open("rb") as handle:
         return processing.render_page(handle.read(), index, width=width)
+
+
+class EditConflict(Conflict):
+    """Someone else saved the document since the editor loaded it; nothing was stored.
+
+    ``current`` is the document as it is now (what the other person saved), ``changed_by``
+    who saved last (None when unknown).
+    """
+
+    def __init__(self, message: str, *, current: Document, changed_by: str | None) -> None:
+        super().__init__(message, code="conflict")
+        self.current = current
+        self.changed_by = changed_by
+
+
+def _last_editor(document: Document) -> str | None:
+    from amtsbote.audit.models import AuditEvent
+
+    event = (
+        AuditEvent.objects.filter(
+            action="documents.document.update_metadata", subject_id=str(document.uuid)
+        )
+        .select_related("actor")
+        .order_by("-id")
+        .first()
+    )
+    if event is None:
+        return None
+    return (event.actor.get_full_name() if event.actor else "") or event.actor_label
+
+
+@transaction.atomic
+def document_update_metadata(
+    *,
+    document: Document,
+    actor: User | None,
+    expected_version: int,
+    title: str | None = None,
+    document_type: DocumentType | None = None,
+    register: FilePlanEntry | None = None,
+) -> Document:
+    """Change title, type and/or register (None: unchanged) if nobody saved in between.
+
+    Optimistic concurrency: the row is only updated while its ``lock_version`` still equals
+    ``expected_version`` (the version the editor loaded); otherwise ``EditConflict`` tells
+    what the other person saved. A successful change counts ``lock_version`` up by one and is
+    audited with the fields that changed.
+    """
+    wanted: dict[str, object] = {}
+    if title is not None:
+        title = " ".join(title.split())
+        if not title:
+            raise ValidationFailed(_("A document needs a title."), code="title")
+        if len(title) > 200:
+            raise ValidationFailed(_("The title is longer than 200 characters."), code="title")
+        wanted["title"] = title
+    if document_type is not None:
+        wanted["document_type_id"] = document_type.pk
+    if register is not None:
+        if register.jobcenter_id != document.case.jobcenter_id:
+            raise ValidationFailed(_("This register belongs to another jobcenter."))
+        wanted["register_id"] = register.pk
+    before: dict[str, Any] = dict(
+        Document.objects.filter(pk=document.pk)
+        .values("title", "document_type_id", "register_id", "lock_version")
+        .get()
+    )
+    changed = {name: value for name, value in wanted.items() if before[name] != value}
+    if before["lock_version"] == expected_version and not changed:
+        document.refresh_from_db()
+        return document
+    updated = Document.objects.filter(pk=document.pk, lock_version=expected_version).update(
+        **changed, lock_version=F("lock_version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        current = Document.objects.select_related("register", "document_type").get(pk=document.pk)
+        raise EditConflict(
+            _("Someone else saved this document in the meantime."),
+            current=current,
+            changed_by=_last_editor(current),
+        )
+    document.refresh_from_db()
+    audit.record(
+        "documents.document.update_metadata",
+        actor=actor,
+        subject=document,
+        jobcenter_id=document.case.jobcenter_id,
+        case_id=document.case_id,
+        data={
+            "changes": {name: [before[name], value] for name, value in changed.items()},
+            "lock_version": document.lock_version,
+        },
+    )
+    return document

@@ -1,14 +1,6 @@
 from django.db import migrations
 
-
-def load_catalogue(apps, schema_editor):
-    from amtsbote.documents.constants import DEFAULT_DOCUMENT_TYPES
-
-    DocumentType = apps.get_model("documents", "DocumentType")
-    for code, name, register in DEFAULT_DOCUMENT_TYPES:
-        DocumentType.objects.update_or_create(
-            code=code, defaults={"name": name, "default_register_code": register}
-        )
+from amtsbote.documents.migrations._catalogue import load_catalogue
 
 
 class Migration(migrations.Migration):

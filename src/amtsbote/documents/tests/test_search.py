@@ -1,0 +1,341 @@
+"""Full-text search: found by what staff type, only within their rights, highlights safe.
+
+Runs on SQLite (FTS5) and PostgreSQL (tsvector, german); assertions that only hold for one
+index say so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from amtsbote.accounts.tests.factories import StaffFactory
+from amtsbote.audit.models import AuditEvent
+from amtsbote.cases.tests.factories import CaseFactory
+from amtsbote.core.storage import StoredFiles
+from amtsbote.documents import processing
+from amtsbote.documents.constants import OcrStatus, Source
+from amtsbote.documents.models import Document, DocumentType, DocumentVersion
+from amtsbote.documents.search import (
+    fts5_query,
+    search_documents,
+    search_index_ensure,
+    search_index_installed,
+)
+from amtsbote.documents.services import document_create, document_update_metadata, register_for
+from amtsbote.documents.tests import samples
+
+pytestmark = pytest.mark.django_db
+
+POSTGRES = connection.vendor == "postgresql"
+
+
+def add_document(
+    case,
+    *,
+    title: str = "Schreiben",
+    text: str = "",
+    type_code: str | None = "sonstiges",
+    source: str = Source.SCAN,
+    received_at: dt.datetime | None = None,
+) -> Document:
+    """A filed document with OCR text, written the way the services write it (no PDF)."""
+    document_type = DocumentType.objects.get(code=type_code) if type_code else None
+    document = Document.objects.create(
+        case=case,
+        register=register_for(case, document_type),
+        document_type=document_type,
+        title=title,
+        source=source,
+        received_at=received_at or timezone.now(),
+    )
+    version = DocumentVersion.objects.create(
+        document=document, number=1, file="documents/x.pdf", sha256="0" * 64, size=1, pages=1
+    )
+    # As document_version_recognise stores the recognised text.
+    DocumentVersion.objects.filter(pk=version.pk).update(text=text, ocr_status=OcrStatus.DONE)
+    return document
+
+
+def titles(hits) -> list[str]:
+    return [hit.document.title for hit in hits]
+
+
+@pytest.fixture
+def lease(case_anna):
+    return add_document(
+        case_anna,
+        title="Unterlagen Wohnung",
+        text="Zwischen Herrn Vermieter und Frau Anna Schmidt wird folgender Mietvertrag "
+        "geschlossen. Die Kaltmiete beträgt 420 Euro monatlich.",
+        type_code="mietvertrag",
+    )
+
+
+@pytest.fixture
+def payslip(case_anna):
+    return add_document(
+        case_anna,
+        title="Lohnabrechnung März",
+        text="Bruttolohn 1.850,00 Euro, Nettolohn 1.402,17 Euro. Arbeitgeber Bäckerei Korn.",
+        type_code="lohnabrechnung",
+        source=Source.PORTAL,
+        received_at=timezone.make_aware(dt.datetime(2026, 3, 31, 10)),
+    )
+
+
+def test_index_and_triggers_exist_after_all_migrations():
+    # A later migration that rebuilds documents_document on SQLite drops the triggers: then
+    # search_index_ensure() must run after migrate (post_migrate).
+    assert search_index_installed()
+
+
+def test_finds_a_document_by_a_word_of_its_recognised_text(caseworker_ben, lease, payslip):
+    hits = search_documents(user=caseworker_ben, query="Kaltmiete")
+
+    assert titles(hits) == ["Unterlagen Wohnung"]
+    assert "<mark>Kaltmiete</mark>" in hits[0].snippet_html
+    assert hits[0].rank > 0
+
+
+def test_finds_by_title_and_by_type_name(caseworker_ben, lease, payslip):
+    assert titles(search_documents(user=caseworker_ben, query="Wohnung")) == ["Unterlagen Wohnung"]
+    assert titles(search_documents(user=caseworker_ben, query="Gehaltsabrechnung")) == [
+        "Lohnabrechnung März"
+    ]
+
+
+def test_german_word_forms_find_each_other(caseworker_ben, lease):
+    # PostgreSQL stems (german snowball); SQLite strips common suffixes and matches prefixes.
+    assert titles(search_documents(user=caseworker_ben, query="Mietverträge")) == [
+        "Unterlagen Wohnung"
+    ]
+    assert titles(search_documents(user=caseworker_ben, query="mietvertrag")) == [
+        "Unterlagen Wohnung"
+    ]
+
+
+@pytest.mark.skipif(not POSTGRES, reason="stop words and stemming of the german configuration")
+def test_postgres_ignores_stop_words_and_stems(caseworker_ben, lease):
+    assert titles(search_documents(user=caseworker_ben, query="die Mietverträge der")) == [
+        "Unterlagen Wohnung"
+    ]
+    assert titles(search_documents(user=caseworker_ben, query="geschlossene")) == [
+        "Unterlagen Wohnung"
+    ]
+
+
+def test_umlauts_and_case_do_not_matter(caseworker_ben, payslip):
+    assert titles(search_documents(user=caseworker_ben, query="BÄCKEREI")) == [
+        "Lohnabrechnung März"
+    ]
+    if not POSTGRES:  # unicode61 remove_diacritics 2
+        assert titles(search_documents(user=caseworker_ben, query="Backerei")) == [
+            "Lohnabrechnung März"
+        ]
+
+
+def test_title_match_ranks_above_a_match_in_the_text(caseworker_ben, case_anna):
+    add_document(case_anna, title="Schreiben", text="Im Anhang die Nebenkostenabrechnung.")
+    add_document(case_anna, title="Nebenkostenabrechnung 2025", text="Abrechnung der Kosten.")
+
+    hits = search_documents(user=caseworker_ben, query="Nebenkostenabrechnung")
+
+    assert titles(hits) == ["Nebenkostenabrechnung 2025", "Schreiben"]
+    assert hits[0].rank > hits[1].rank
+
+
+def test_all_words_must_occur_and_phrases_or_and_exclusion_work(caseworker_ben, lease, payslip):
+    assert titles(search_documents(user=caseworker_ben, query="Euro Kaltmiete")) == [
+        "Unterlagen Wohnung"
+    ]
+    assert search_documents(user=caseworker_ben, query="Kaltmiete Bruttolohn") == []
+    assert set(titles(search_documents(user=caseworker_ben, query="Kaltmiete or Bruttolohn"))) == {
+        "Unterlagen Wohnung",
+        "Lohnabrechnung März",
+    }
+    assert titles(search_documents(user=caseworker_ben, query="Euro -Kaltmiete")) == [
+        "Lohnabrechnung März"
+    ]
+    assert titles(search_documents(user=caseworker_ben, query='"Anna Schmidt"')) == [
+        "Unterlagen Wohnung"
+    ]
+    assert search_documents(user=caseworker_ben, query='"Schmidt Anna"') == []
+
+
+@pytest.mark.parametrize(
+    "query", ['"', "*", "NEAR(a b)", "a AND", "-", "OR", "'; DROP TABLE x; --", "^", "a:b", "(("]
+)
+def test_any_input_is_a_harmless_query(caseworker_ben, lease, query):
+    search_documents(user=caseworker_ben, query=query)
+
+
+def test_fts5_query_translation():
+    assert fts5_query("Mietverträge") == '"mietverträg"*'
+    assert fts5_query('"Anna Schmidt" Miete') == '"anna schmidt" AND "miet"*'
+    assert fts5_query("Lohn or Gehalt -Bonus") == '(("lohn"*) OR ("gehalt"*)) NOT ("bonu"*)'
+    assert fts5_query("Miet-Vertrag") == '"miet vertrag"'
+    assert fts5_query("-nur -ausschluss") == ""
+    assert fts5_query("  ") == ""
+
+
+def test_highlights_are_escaped(caseworker_ben, case_anna):
+    add_document(
+        case_anna,
+        title="<b>Titel</b>",
+        text='Vorher <script>alert("x")</script> & Mietvertrag \x02 nachher \x03 Ende',
+    )
+
+    (hit,) = search_documents(user=caseworker_ben, query="Mietvertrag")
+
+    assert "<script>" not in hit.snippet_html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in hit.snippet_html
+    assert "&amp;" in hit.snippet_html
+    assert hit.snippet_html.count("<mark>") == hit.snippet_html.count("</mark>") == 1
+    assert "<mark>Mietvertrag</mark>" in hit.snippet_html
+
+
+def test_other_jobcenter_other_team_and_customers_never_see_a_document(
+    caseworker_ben, stranger_sara, customer_anna, jobcenter, lease
+):
+    other_team_case = CaseFactory(
+        jobcenter=jobcenter, teams=[jobcenter.teams.get(name="Markt & Integration")]
+    )
+    add_document(other_team_case, title="Fremd", text="Mietvertrag der anderen Abteilung")
+    untouched = StaffFactory(jobcenter=jobcenter, teams=[])
+
+    assert titles(search_documents(user=caseworker_ben, query="Mietvertrag")) == [
+        "Unterlagen Wohnung"
+    ]
+    assert search_documents(user=stranger_sara, query="Mietvertrag") == []
+    assert search_documents(user=untouched, query="Mietvertrag") == []
+    assert search_documents(user=customer_anna, query="Mietvertrag") == []
+    # A case outside the user's rights as the scope does not open it.
+    assert search_documents(user=stranger_sara, query="Mietvertrag", case=lease.case) == []
+
+
+def test_search_within_one_case(caseworker_ben, lease, customer_carl):
+    carl_case = customer_carl.person.case
+    add_document(carl_case, title="Mietvertrag Carl", text="Mietvertrag Wagner")
+
+    everywhere = search_documents(user=caseworker_ben, query="Mietvertrag")
+    in_case = search_documents(user=caseworker_ben, query="Mietvertrag", case=lease.case)
+
+    assert set(titles(everywhere)) == {"Unterlagen Wohnung", "Mietvertrag Carl"}
+    assert titles(in_case) == ["Unterlagen Wohnung"]
+
+
+def test_filters(caseworker_ben, lease, payslip):
+    def find(**filters):
+        return titles(search_documents(user=caseworker_ben, query="Euro", **filters))
+
+    assert set(find()) == {"Unterlagen Wohnung", "Lohnabrechnung März"}
+    assert find(document_type="lohnabrechnung") == ["Lohnabrechnung März"]
+    assert find(document_type=DocumentType.objects.get(code="mietvertrag")) == [
+        "Unterlagen Wohnung"
+    ]
+    assert find(register_code="unterkunft") == ["Unterlagen Wohnung"]
+    assert find(source=Source.PORTAL) == ["Lohnabrechnung März"]
+    assert find(received_from=dt.date(2026, 3, 31), received_to=dt.date(2026, 3, 31)) == [
+        "Lohnabrechnung März"
+    ]
+    assert find(received_to=dt.date(2026, 3, 30)) == []
+    assert find(received_from=dt.date(2026, 4, 1)) == ["Unterlagen Wohnung"]
+
+
+def test_filters_without_words_list_newest_first(caseworker_ben, lease, payslip):
+    hits = search_documents(user=caseworker_ben, query="", register_code="einkommen")
+    assert titles(hits) == ["Lohnabrechnung März"]
+    assert hits[0].snippet_html == ""
+    assert search_documents(user=caseworker_ben, query="  ") == []
+
+
+def test_index_follows_metadata_edits_new_versions_and_deletion(caseworker_ben, lease):
+    document_update_metadata(
+        document=lease, actor=caseworker_ben, expected_version=0, title="Vertrag Wohnung Nord"
+    )
+    assert titles(search_documents(user=caseworker_ben, query="Nord")) == ["Vertrag Wohnung Nord"]
+    assert search_documents(user=caseworker_ben, query="Unterlagen") == []
+
+    # A new version's text replaces the old one once recognised.
+    version = DocumentVersion.objects.create(
+        document=lease, number=2, file="documents/y.pdf", sha256="1" * 64, size=1, pages=1
+    )
+    assert search_documents(user=caseworker_ben, query="Kaltmiete") == []
+    DocumentVersion.objects.filter(pk=version.pk).update(text="Untermietvertrag Zusatz")
+    assert titles(search_documents(user=caseworker_ben, query="Zusatz")) == ["Vertrag Wohnung Nord"]
+
+    DocumentType.objects.filter(code="mietvertrag").update(name="Wohnraummietvertrag")
+    assert titles(search_documents(user=caseworker_ben, query="Wohnraummietvertrag")) == [
+        "Vertrag Wohnung Nord"
+    ]
+
+    lease.versions.all().delete()
+    lease.delete()
+    assert search_documents(user=caseworker_ben, query="Nord") == []
+
+
+def test_a_document_filed_by_the_services_is_found_after_ocr(caseworker_ben, case_anna):
+    files = [processing.check_file("scan.pdf", samples.pdf_bytes(lines=["Kontoauszug"]))]
+    with StoredFiles() as stored:
+        document = document_create(
+            case=case_anna, files=files, title="Kontoauszug Mai", source=Source.SCAN, stored=stored
+        )
+    assert titles(search_documents(user=caseworker_ben, query="Kontoauszug")) == ["Kontoauszug Mai"]
+    assert search_documents(user=caseworker_ben, query="Sparkasse") == []
+
+    version = document.versions.get()
+    # What document_version_recognise stores when OCR is done.
+    DocumentVersion.objects.filter(pk=version.pk).update(
+        text="Sparkasse Musterstadt Kontostand", ocr_status=OcrStatus.DONE
+    )
+
+    assert titles(search_documents(user=caseworker_ben, query="Sparkasse")) == ["Kontoauszug Mai"]
+
+
+def test_search_is_audited(caseworker_ben, lease):
+    search_documents(user=caseworker_ben, query="Kaltmiete", register_code="unterkunft")
+
+    event = AuditEvent.objects.get(action="documents.document.search")
+    assert event.actor == caseworker_ben
+    assert event.data["query"] == "Kaltmiete"
+    assert event.data["filters"] == {"register_code": "unterkunft"}
+    assert event.data["documents"] == [str(lease.uuid)]
+
+
+def test_limit(caseworker_ben, case_anna):
+    for n in range(5):
+        add_document(case_anna, title=f"Kontoauszug {n}", text="Kontoauszug Girokonto")
+    assert len(search_documents(user=caseworker_ben, query="Girokonto", limit=3)) == 3
+
+
+def test_ensure_reinstalls_lost_triggers_and_rebuilds(caseworker_ben, lease):
+    # SQLite drops a table's triggers when a migration rebuilds the table.
+    with connection.cursor() as cursor:
+        if POSTGRES:
+            # No ALTER TABLE while deferred foreign-key checks of this test are pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("DROP TRIGGER documents_search_document ON documents_document")
+        else:
+            cursor.execute("DROP TRIGGER documents_search_document_update")
+    assert not search_index_installed()
+    Document.objects.filter(pk=lease.pk).update(title="Geänderter Titel")
+
+    assert search_index_ensure(using="default") is True
+
+    assert search_index_installed()
+    assert titles(search_documents(user=caseworker_ben, query="Geänderter")) == ["Geänderter Titel"]
+    assert search_index_ensure() is False
+
+
+def test_a_match_deep_in_a_long_text_is_highlighted(caseworker_ben, case_anna):
+    filler = "Seite Zeile Betrag Datum " * 3000  # about 75,000 characters
+    add_document(case_anna, title="Akte", text=filler + "Die Wohngeldstelle schreibt. " + filler)
+
+    (hit,) = search_documents(user=caseworker_ben, query="Wohngeldstelle")
+
+    assert "<mark>Wohngeldstelle</mark>" in hit.snippet_html
+    assert len(hit.snippet_html) < 600

@@ -1,0 +1,250 @@
+"""Scanned files → page images: check by content, then render every page exactly once.
+
+Pure functions over bytes and Pillow images (no database, no storage). PDF pages are
+rendered with pypdfium2 (300 dpi for image pages; a page that already has a real text layer
+is only rendered at 150 dpi for barcodes and the thumbnail, and is not OCRed); TIFF,
+JPEG, PNG and HEIC pages are used as they are (EXIF orientation applied).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import pikepdf
+import pypdfium2 as pdfium
+from django.conf import settings
+from django.utils.translation import gettext as _
+from PIL import Image, ImageFile, ImageOps, ImageSequence, UnidentifiedImageError
+
+from amtsbote.core.exceptions import UnsupportedUpload
+
+MIME_TYPES = {
+    "pdf": "application/pdf",
+    "tiff": "image/tiff",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "heic": "image/heic",
+}
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
+OCR_DPI = 300
+TEXT_PAGE_DPI = 150
+TEXT_LAYER_MIN_CHARS = 40
+THUMBNAIL_WIDTH = 240
+A4_INCHES = (210 / 25.4, 297 / 25.4)
+
+
+def accepted_formats_text() -> str:
+    return _("Accepted are scans in the formats PDF, TIFF, JPEG, PNG and HEIC.")
+
+
+def sniff(head: bytes) -> str | None:
+    """The kind of file by its first bytes, or None."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return "tiff"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        return "heic"
+    return None
+
+
+@dataclass(frozen=True)
+class Inspected:
+    kind: str
+    page_count: int
+    sha256: str
+
+    @property
+    def mime_type(self) -> str:
+        return MIME_TYPES[self.kind]
+
+
+def _refuse(filename: str, reason: str) -> UnsupportedUpload:
+    return UnsupportedUpload(f"{filename}: {reason} {accepted_formats_text()}", code="unsupported")
+
+
+def max_file_bytes() -> int:
+    return int(getattr(settings, "INTAKE_MAX_FILE_MB", 500)) * 1024 * 1024
+
+
+def inspect(filename: str, data: bytes) -> Inspected:
+    """Check a scanned file by its content; raise UnsupportedUpload with a clear message."""
+    if not data:
+        raise _refuse(filename, _("The file is empty."))
+    if len(data) > max_file_bytes():
+        raise _refuse(
+            filename,
+            _("The file is larger than %(mb)s MB.") % {"mb": max_file_bytes() // 1024 // 1024},
+        )
+    kind = sniff(data[:16])
+    if kind is None:
+        raise _refuse(filename, _("This kind of file cannot be accepted."))
+    sha256 = hashlib.sha256(data).hexdigest()
+    if kind == "pdf":
+        try:
+            with pikepdf.open(io.BytesIO(data)) as pdf:
+                if pdf.is_encrypted:
+                    raise _refuse(filename, _("The PDF is protected by a password."))
+                count = len(pdf.pages)
+        except pikepdf.PasswordError as exc:
+            raise _refuse(filename, _("The PDF is protected by a password.")) from exc
+        except pikepdf.PdfError as exc:
+            raise _refuse(filename, _("The PDF is damaged or incomplete.")) from exc
+        if count == 0:
+            raise _refuse(filename, _("The PDF has no pages."))
+        return Inspected(kind, count, sha256)
+    try:
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        with Image.open(io.BytesIO(data)) as image:
+            count = getattr(image, "n_frames", 1) if kind == "tiff" else 1
+            image.load()  # decode the first page completely: a truncated file fails here
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise _refuse(filename, _("The picture is damaged or incomplete.")) from exc
+    except Image.DecompressionBombError as exc:
+        raise _refuse(filename, _("The picture is too large.")) from exc
+    return Inspected(kind, count, sha256)
+
+
+@dataclass
+class RenderedPage:
+    """A page image rendered once; reused for barcodes, OCR and thumbnail."""
+
+    index: int
+    image: Image.Image = field(repr=False)
+    dpi: int
+    text: str = ""
+
+    @property
+    def has_text_layer(self) -> bool:
+        return len("".join(self.text.split())) >= TEXT_LAYER_MIN_CHARS
+
+
+def iter_pages(data: bytes, kind: str, *, skip: Collection[int] = ()) -> Iterator[RenderedPage]:
+    """Render every page not in ``skip``, one at a time (memory stays at one page)."""
+    if kind == "pdf":
+        yield from _pdf_pages(data, skip)
+    else:
+        yield from _image_pages(data, skip)
+
+
+def _pdf_pages(data: bytes, skip: Collection[int]) -> Iterator[RenderedPage]:
+    document = pdfium.PdfDocument(data)
+    try:
+        for index in range(len(document)):
+            if index in skip:
+                continue
+            page = document[index]
+            try:
+                textpage = page.get_textpage()
+                try:
+                    text = textpage.get_text_bounded()
+                finally:
+                    textpage.close()
+                with_text = len("".join(text.split())) >= TEXT_LAYER_MIN_CHARS
+                dpi = TEXT_PAGE_DPI if with_text else OCR_DPI
+                bitmap = page.render(scale=dpi / 72)
+                image = bitmap.to_pil()
+                bitmap.close()
+            finally:
+                page.close()
+            yield RenderedPage(index, normalise_mode(image), dpi, text.strip() if with_text else "")
+    finally:
+        document.close()
+
+
+def _image_pages(data: bytes, skip: Collection[int]) -> Iterator[RenderedPage]:
+    with Image.open(io.BytesIO(data)) as source:
+        for index, frame in enumerate(ImageSequence.Iterator(source)):
+            if index in skip:
+                continue
+            image = ImageOps.exif_transpose(frame.copy())
+            yield RenderedPage(index, normalise_mode(image), image_dpi(frame))
+
+
+def image_dpi(image: Image.Image) -> int:
+    """The image's resolution if it is plausible, else what makes it fill an A4 page."""
+    dpi = image.info.get("dpi")
+    try:
+        value = round(float(dpi[0])) if dpi else 0
+    except (TypeError, ValueError, IndexError):
+        value = 0
+    if 100 <= value <= 1200:
+        return value
+    return max(72, round(max(image.width / A4_INCHES[0], image.height / A4_INCHES[1])))
+
+
+def normalise_mode(image: Image.Image) -> Image.Image:
+    """Grayscale (``L``) unless the page really has colour; transparency on white."""
+    if image.mode in ("RGBA", "LA", "P", "PA"):
+        image = image.convert("RGBA")
+        background = Image.new("RGB", image.size, "white")
+        background.paste(image, mask=image.getchannel("A"))
+        image = background
+    elif image.mode in ("1", "I", "I;16", "F"):
+        return image.convert("L")
+    elif image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    if image.mode == "RGB" and not has_colour(image):
+        return image.convert("L")
+    return image
+
+
+def has_colour(image: Image.Image, *, threshold: float = 12.0) -> bool:
+    """Whether a page has visible colour (checked on a small copy)."""
+    small = np.asarray(image.resize((64, 90), Image.Resampling.BILINEAR), dtype=np.int16)
+    spread = small.max(axis=2) - small.min(axis=2)
+    return float(np.percentile(spread, 99)) > threshold
+
+
+def page_hash(image: Image.Image) -> str:
+    """SHA-256 over the rendered page's pixels (mode, size and raw bytes)."""
+    digest = hashlib.sha256(f"{image.mode}:{image.width}x{image.height}:".encode())
+    digest.update(image.tobytes())
+    return digest.hexdigest()
+
+
+def thumbnail_jpeg(image: Image.Image, *, width: int = THUMBNAIL_WIDTH) -> bytes:
+    copy = image.copy()
+    copy.thumbnail((width, width * 2), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    out = io.BytesIO()
+    copy.convert("RGB" if copy.mode not in ("RGB", "L") else copy.mode).save(
+        out, "JPEG", quality=75
+    )
+    return out.getvalue()
+
+
+def pdf_single_page(data: bytes, index: int) -> bytes:
+    """Page ``index`` of a PDF as a PDF of its own, unchanged (keeps its text layer)."""
+    with pikepdf.open(io.BytesIO(data)) as source:
+        result = pikepdf.Pdf.new()
+        result.pages.append(source.pages[index])
+        out = io.BytesIO()
+        result.save(out, deterministic_id=True)
+        return out.getvalue()
+
+
+def merge_pdfs(parts: list[tuple[bytes, int]]) -> bytes:
+    """One PDF of single-page PDFs in order, each turned clockwise by its degrees."""
+    result = pikepdf.Pdf.new()
+    opened = []
+    for data, degrees in parts:
+        part = pikepdf.open(io.BytesIO(data))
+        opened.append(part)
+        for page in part.pages:
+            if degrees % 360:
+                page.rotate(degrees % 360, relative=True)
+            result.pages.append(page)
+    result.docinfo["/Producer"] = "Amtsbote"
+    out = io.BytesIO()
+    result.save(out, deterministic_id=True)
+    for part in opened:
+        part.close()
+    return out.getvalue()
