@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -155,3 +157,34 @@ def stranger_sara(db):
         jobcenter=other,
         teams=[other.teams.get()],
     )
+
+
+# --- real Chromium (Debian's /usr/bin/chromium), driven by Playwright ------------------------
+
+CHROMIUM = os.environ.get("AMTSBOTE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the session. A missing browser fails the test: `make test` installs it."""
+    from playwright.sync_api import sync_playwright
+
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls tests make for
+    # set-up and checks are plain synchronous calls, so Django's async guard is lifted.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

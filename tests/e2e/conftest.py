@@ -1,38 +1,10 @@
-"""Real Chromium (Debian's /usr/bin/chromium) driven by Playwright against the live server."""
+"""Browser contexts for the story tests: a desktop for the desk, a phone for the portal.
+
+The ``browser`` fixture (Debian's Chromium) is in the root conftest."""
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
-from playwright.sync_api import Browser, sync_playwright
-
-CHROMIUM = os.environ.get("AMTSBOTE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls the test makes for
-# set-up and checks are plain synchronous calls, so Django's async guard is lifted here only.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="session")
-def browser() -> Browser:
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

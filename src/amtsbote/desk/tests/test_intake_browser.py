@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 from django.conf import settings
@@ -24,29 +23,10 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = (
-    os.environ.get("AMTSBOTE_CHROMIUM")
-    or shutil.which("chromium")
-    or shutil.which("chromium-browser")
-)
-
 
 @pytest.fixture(autouse=True, scope="module")
 def _intake_stand_ins():
     install_if_missing()
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    playwright_sync = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright_sync.sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM)
-        except Exception as exc:  # no browser on this machine
-            pytest.skip(f"Chromium not available: {exc}")
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

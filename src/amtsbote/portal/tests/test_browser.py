@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 
 import pytest
 from django.conf import settings
@@ -21,12 +20,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = (
-    os.environ.get("AMTSBOTE_CHROMIUM")
-    or shutil.which("chromium")
-    or shutil.which("chromium-browser")
-)
-
 
 @pytest.fixture(autouse=True)
 def _catalogue(transactional_db):
@@ -41,20 +34,6 @@ def _catalogue(transactional_db):
 
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    playwright_sync = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop; the test's own ORM calls are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright_sync.sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM)
-        except Exception as exc:  # no browser on this machine
-            pytest.skip(f"Chromium not available: {exc}")
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
