@@ -188,7 +188,10 @@ def own_pipeline(corpus: Path, truth: dict, jobcenter) -> dict[str, list[dict]]:
 def product_pipeline(corpus: Path) -> dict[str, list[dict]]:
     from django.core.management import call_command
 
-    call_command("import_scans", str(corpus / "scans"), jobcenter=SLUG, wait=True)
+    # Its summary goes to stderr: stdout carries only the JSON result.
+    call_command(
+        "import_scans", str(corpus / "scans"), jobcenter=SLUG, wait=True, stdout=sys.stderr
+    )
     out = io.StringIO()
     call_command("intake_report", json=True, stdout=out)
     results: dict[str, list[dict]] = {}
