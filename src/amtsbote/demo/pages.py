@@ -8,23 +8,12 @@ from __future__ import annotations
 
 import io
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
-FONT_PATHS = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-)
+from amtsbote.core.fonts import load_font
+
 # About 100 dpi: readable for OCR, quick to make and to convert.
 PAGE_SIZE = (827, 1169)
-
-
-def load_font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    for path in FONT_PATHS:
-        try:
-            return ImageFont.truetype(path, size)
-        except OSError:
-            continue
-    return ImageFont.load_default(size)
 
 
 def page_jpeg(lines: list[str], *, size: tuple[int, int] = PAGE_SIZE) -> bytes:

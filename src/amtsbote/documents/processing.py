@@ -34,6 +34,7 @@ ACCEPTED = {
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 A4 = (img2pdf.mm_to_pt(210), img2pdf.mm_to_pt(297))
 THUMBNAIL_WIDTH = 240
+THUMBNAIL_MIME_TYPE = "image/jpeg"  # what render_thumbnail writes
 JPEG_QUALITY = 88
 
 

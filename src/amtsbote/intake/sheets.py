@@ -15,7 +15,9 @@ import img2pdf
 import numpy as np
 import segno
 import zxingcpp
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
+
+from amtsbote.core.fonts import load_font
 
 from .constants import COVER_PREFIX, PATCH_T_TEXT
 
@@ -24,19 +26,6 @@ if TYPE_CHECKING:
     from amtsbote.doc_requests.models import DocRequest
 
 A4_MM = (210, 297)
-FONT_PATHS = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-)
-
-
-def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    for path in FONT_PATHS:
-        try:
-            return ImageFont.truetype(path, size)
-        except OSError:
-            continue
-    return ImageFont.load_default(size)
 
 
 def a4_size(dpi: int) -> tuple[int, int]:
@@ -68,7 +57,7 @@ def patch_t_page(dpi: int = 300) -> Image.Image:
         (width // 2, height // 3 + bars.height + dpi // 4),
         "PATCH T – Trennblatt",
         fill=0,
-        font=_font(dpi // 6),
+        font=load_font(dpi // 6),
         anchor="mt",
     )
     return page
@@ -99,7 +88,7 @@ def cover_sheet_image(
     qr = _qr_image(cover_payload(bg_number, request_uuid), module=max(4, dpi // 25))
     page.paste(qr, (width - qr.width - dpi // 3, dpi // 3))
     x, y = dpi * 2 // 3, dpi * 2 // 3
-    title, body, big = _font(dpi // 7), _font(dpi // 11), _font(dpi // 5)
+    title, body, big = load_font(dpi // 7), load_font(dpi // 11), load_font(dpi // 5)
     draw.text((x, y), "Deckblatt für Unterlagen", fill=0, font=title)
     y += dpi // 3
     if jobcenter_name:
@@ -162,7 +151,7 @@ def text_page(lines: list[str], *, dpi: int = 300, heading: bool = True) -> Imag
     """A plain letter page with readable text (for tests and the corpus)."""
     page = blank_page(dpi)
     draw = ImageDraw.Draw(page)
-    head, body = _font(dpi // 7), _font(dpi // 10)
+    head, body = load_font(dpi // 7), load_font(dpi // 10)
     x, y = dpi * 2 // 3, dpi * 2 // 3
     for number, line in enumerate(lines):
         font = head if heading and number == 0 else body

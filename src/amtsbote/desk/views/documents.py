@@ -12,6 +12,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from amtsbote.documents.access import access_document_for_staff, access_version_for_staff
+from amtsbote.documents.processing import THUMBNAIL_MIME_TYPE
 from amtsbote.documents.services import (
     document_mark_seen,
     document_record_download,
@@ -29,14 +30,6 @@ R = TypeVar("R", bound=HttpResponseBase)
 def _private(response: R, *, max_age: int = 3600) -> R:
     patch_cache_control(response, private=True, max_age=max_age)
     return response
-
-
-def _image_type(data: bytes) -> str:
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return "image/png"
-    return "image/jpeg"
 
 
 def _page_width(request: HttpRequest) -> int:
@@ -92,7 +85,7 @@ def version_thumbnail(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResp
     with version.thumbnail.open("rb") as handle:
         data = handle.read()
     # A version never changes: its thumbnail may stay in the browser's cache.
-    return _private(HttpResponse(data, content_type=_image_type(data)), max_age=86400)
+    return _private(HttpResponse(data, content_type=THUMBNAIL_MIME_TYPE), max_age=86400)
 
 
 @require_GET

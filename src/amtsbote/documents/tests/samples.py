@@ -7,7 +7,7 @@ import io
 import img2pdf
 from PIL import Image, ImageDraw
 
-from amtsbote.demo.pages import load_font
+from amtsbote.core.fonts import load_font
 
 
 def page_image(lines: list[str], *, size: tuple[int, int] = (1240, 1754)) -> Image.Image:

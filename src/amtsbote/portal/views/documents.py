@@ -9,6 +9,7 @@ from django.views.decorators.cache import cache_control
 
 from amtsbote.doc_requests.selectors import submissions_for_customer
 from amtsbote.documents.access import access_document_for_customer
+from amtsbote.documents.processing import THUMBNAIL_MIME_TYPE
 from amtsbote.documents.selectors import documents_submitted_by
 
 from .http import AuthenticatedRequest
@@ -26,16 +27,6 @@ def documents(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def _image_type(head: bytes) -> str:
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG"):
-        return "image/png"
-    if head[8:12] == b"WEBP":
-        return "image/webp"
-    return "application/octet-stream"
-
-
 @login_required
 @cache_control(private=True, max_age=3600)
 def document_thumbnail(request: AuthenticatedRequest, document_uuid: str) -> FileResponse:
@@ -43,7 +34,4 @@ def document_thumbnail(request: AuthenticatedRequest, document_uuid: str) -> Fil
     version = document.current_version
     if version is None or not version.thumbnail:
         raise Http404("no thumbnail")
-    handle = version.thumbnail.open("rb")
-    head = handle.read(16)
-    handle.seek(0)
-    return FileResponse(handle, content_type=_image_type(head))
+    return FileResponse(version.thumbnail.open("rb"), content_type=THUMBNAIL_MIME_TYPE)
