@@ -25,8 +25,9 @@ packages=(
     libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
 )
 if [[ $with_test == 1 ]]; then
-    # Playwright drives Debian's Chromium (/usr/bin/chromium); tests also run on PostgreSQL.
-    packages+=(chromium postgresql)
+    # Playwright drives Debian's Chromium (/usr/bin/chromium); tests also run on PostgreSQL;
+    # the mailroom corpus (tests/corpus) types its letters in Liberation and URW fonts.
+    packages+=(chromium postgresql fonts-liberation fonts-urw-base35)
 fi
 
 SUDO=()

@@ -177,6 +177,8 @@ INTAKE_OCR_LANGUAGES = env("INTAKE_OCR_LANGUAGES", "deu")
 INTAKE_CONSUME_DIR = Path(env("INTAKE_CONSUME_DIR", str(VAR_DIR / "consume")))
 INTAKE_CONSUME_SETTLE_SECONDS = float(env("INTAKE_CONSUME_SETTLE_SECONDS", "5"))
 INTAKE_STALE_MINUTES = int(env("INTAKE_STALE_MINUTES", "10"))
+INTAKE_FILES_PER_TASK = int(env("INTAKE_FILES_PER_TASK", "20"))
+INTAKE_TESSDATA_DIR = env("INTAKE_TESSDATA_DIR", "")
 INTAKE_MAX_FILE_MB = int(env("INTAKE_MAX_FILE_MB", "500"))
 
 # --- tasks --------------------------------------------------------------------------------

@@ -31,7 +31,11 @@ def font(name: str, size: int) -> ImageFont.FreeTypeFont:
         path = base / name
         if path.exists():
             return ImageFont.truetype(str(path), size)
-    return ImageFont.load_default(size)
+    # Pillow's built-in font lacks ä, ß and €: a corpus typed in it is not the corpus.
+    raise FileNotFoundError(
+        f"font {name} not found in {', '.join(map(str, FONT_DIRS))}: run "
+        "scripts/install-system-deps.sh --test (fonts-liberation, fonts-urw-base35)"
+    )
 
 
 def text_page(lines: list[str], rng: random.Random) -> Image.Image:

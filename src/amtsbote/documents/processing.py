@@ -9,21 +9,26 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import img2pdf
 import pikepdf
+import pikepdf.pdfa as pdfa
 import pypdfium2 as pdfium
 from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from amtsbote.core.exceptions import UnsupportedUpload
+
+logger = logging.getLogger(__name__)
 
 ACCEPTED = {
     "pdf": "application/pdf",
@@ -33,6 +38,10 @@ ACCEPTED = {
 }
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 A4 = (img2pdf.mm_to_pt(210), img2pdf.mm_to_pt(297))
+# PDFium is not thread-safe, not even across documents: every call in this process holds
+# this lock (web servers run requests in threads; the mailroom renders in its OCR threads).
+PDFIUM_LOCK = threading.RLock()
+PDFA_FLAVOUR = "2b"  # ISO 19005-2, level B: what the e-file keeps
 THUMBNAIL_WIDTH = 240
 THUMBNAIL_MIME_TYPE = "image/jpeg"  # what render_thumbnail writes
 JPEG_QUALITY = 88
@@ -171,24 +180,55 @@ def build_pdf(files: list[Checked]) -> tuple[bytes, int]:
             part = pikepdf.open(io.BytesIO(img2pdf.convert(clean, layout_fun=layout)))
         result.pages.extend(part.pages)
     result.docinfo["/Producer"] = "Amtsbote"
-    out = io.BytesIO()
-    result.save(out, deterministic_id=True)
-    return out.getvalue(), len(result.pages)
+    return archival_pdf(result), len(result.pages)
+
+
+def archival_pdf(pdf: pikepdf.Pdf) -> bytes:
+    """The document as PDF/A-2b where its pages allow it, else as a plain PDF.
+
+    pikepdf adds the sRGB output intent and the XMP conformance declaration, writes the file
+    and validates the bytes written (``pikepdf.pdfa``). Photos placed on pages and scanned
+    pages OCRed by the mailroom (a JPEG or PNG under tesseract's invisible text layer with
+    its embedded glyphless font) pass; a page taken over from a born-digital PDF may not
+    (fonts not embedded, transparency): that document stays a plain PDF, its content
+    untouched, and the log says why.
+    """
+    plain = io.BytesIO()
+    pdf.save(plain, deterministic_id=True)
+    # A copy is prepared: preparing adds the PDF/A claim (XMP, output intent) even when the
+    # result then fails validation, and a plain PDF must not claim what it is not.
+    with pikepdf.open(io.BytesIO(plain.getvalue())) as candidate:
+        out = io.BytesIO()
+        try:
+            pdfa.save(
+                candidate, out, flavour=PDFA_FLAVOUR, output_intent="sRGB", deterministic_id=True
+            )
+        except pdfa.PdfaError as exc:
+            findings = "; ".join(f"{f.rule}: {f.message}" for f in list(exc.report.findings)[:5])
+            logger.info("not PDF/A-%s, kept as plain PDF: %s", PDFA_FLAVOUR, findings)
+            return plain.getvalue()
+    return out.getvalue()
+
+
+def is_archival(data: bytes) -> bool:
+    """Whether a PDF passes pikepdf's PDF/A-2b validation."""
+    return bool(pdfa.validate_written(io.BytesIO(data), PDFA_FLAVOUR).passed)
 
 
 def render_page(pdf: bytes, index: int, *, width: int, quality: int = 80) -> bytes:
     """Page ``index`` as a JPEG ``width`` pixels wide."""
-    document = pdfium.PdfDocument(pdf)
-    try:
-        page = document[index]
-        scale = width / page.get_width()
-        bitmap = page.render(scale=scale)
-        image = bitmap.to_pil().convert("RGB")
-        out = io.BytesIO()
-        image.save(out, "JPEG", quality=quality)
-        return out.getvalue()
-    finally:
-        document.close()
+    with PDFIUM_LOCK:
+        document = pdfium.PdfDocument(pdf)
+        try:
+            page = document[index]
+            scale = width / page.get_width()
+            bitmap = page.render(scale=scale)
+            image = bitmap.to_pil().convert("RGB")
+        finally:
+            document.close()
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality)
+    return out.getvalue()
 
 
 def render_thumbnail(pdf: bytes) -> bytes:
@@ -196,11 +236,12 @@ def render_thumbnail(pdf: bytes) -> bytes:
 
 
 def page_count(pdf: bytes) -> int:
-    document = pdfium.PdfDocument(pdf)
-    try:
-        return len(document)
-    finally:
-        document.close()
+    with PDFIUM_LOCK:
+        document = pdfium.PdfDocument(pdf)
+        try:
+            return len(document)
+        finally:
+            document.close()
 
 
 def ocr_text(pdf: bytes, *, languages: str = "deu+eng", timeout: int = 600) -> str:

@@ -49,8 +49,16 @@ def document_create(
     submitted_by: User | None = None,
     received_at: dt.datetime | None = None,
     stored: StoredFiles,
+    register: FilePlanEntry | None = None,
+    text: str | None = None,
+    thumbnail: bytes | None = None,
 ) -> Document:
     """File ``files`` as one document: originals kept unchanged, one PDF, a thumbnail.
+
+    ``register`` overrides the register the document type suggests (outgoing Bescheide).
+    ``text`` is the document's text where it is known already (the mailroom OCRed it): no
+    OCR task then. ``thumbnail`` (a JPEG ``processing.THUMBNAIL_WIDTH`` wide) where one was
+    made already from the first page.
 
     Runs inside the caller's transaction; files go through ``stored`` so that the caller can
     remove them again if the transaction fails. OCR follows after commit, in a task.
@@ -59,7 +67,7 @@ def document_create(
         raise ValueError("a document needs at least one file")
     document = Document.objects.create(
         case=case,
-        register=register_for(case, document_type),
+        register=register or register_for(case, document_type),
         document_type=document_type,
         title=title[:200],
         source=source,
@@ -83,7 +91,15 @@ def document_create(
         )
         original.save()
     pdf, pages = processing.build_pdf(files)
-    version_create(document=document, pdf=pdf, pages=pages, created_by=submitted_by, stored=stored)
+    version_create(
+        document=document,
+        pdf=pdf,
+        pages=pages,
+        created_by=submitted_by,
+        stored=stored,
+        text=text,
+        thumbnail=thumbnail,
+    )
     audit.record(
         "documents.document.create",
         actor=submitted_by,
@@ -102,6 +118,8 @@ def version_create(
     pages: int,
     created_by: User | None,
     stored: StoredFiles,
+    text: str | None = None,
+    thumbnail: bytes | None = None,
 ) -> DocumentVersion:
     number = (
         document.versions.order_by("-number").values_list("number", flat=True).first() or 0
@@ -113,7 +131,8 @@ def version_create(
         size=len(pdf),
         pages=pages,
         created_by=created_by,
-        ocr_status=OcrStatus.PENDING,
+        ocr_status=OcrStatus.PENDING if text is None else OcrStatus.DONE,
+        text=text or "",
     )
     version.file.name = stored.save(
         DocumentVersion._meta.get_field("file").generate_filename(version, "document.pdf"),
@@ -121,12 +140,13 @@ def version_create(
     )
     version.thumbnail.name = stored.save(
         DocumentVersion._meta.get_field("thumbnail").generate_filename(version, "thumb.jpg"),
-        ContentFile(processing.render_thumbnail(pdf)),
+        ContentFile(thumbnail or processing.render_thumbnail(pdf)),
     )
     version.save()
-    from .tasks import document_version_ocr
+    if text is None:
+        from .tasks import document_version_ocr
 
-    transaction.on_commit(lambda: document_version_ocr.enqueue(version.pk))
+        transaction.on_commit(lambda: document_version_ocr.enqueue(version.pk))
     return version
 
 

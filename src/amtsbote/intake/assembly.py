@@ -31,6 +31,16 @@ def document_pdf(pages: list[ScanPage]) -> tuple[bytes, int]:
     return page_tools.merge_pdfs(parts), len(parts)
 
 
+def document_thumbnail(pages: list[ScanPage]) -> bytes | None:
+    """The first page's thumbnail (made when the page was read), turned as staff turned it."""
+    first = content_pages(pages)[:1]
+    if not first or not first[0].thumbnail:
+        return None
+    with first[0].thumbnail.open("rb") as handle:
+        data = handle.read()
+    return page_tools.turn_jpeg(data, first[0].manual_rotation)
+
+
 def cover_of(pages: list[ScanPage]) -> Cover | None:
     first = content_pages(pages)[:1]
     return parse_cover(first[0].cover_payload) if first and first[0].cover_payload else None

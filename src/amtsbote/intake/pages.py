@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Collection, Iterator
+import threading
+from collections.abc import Collection, Generator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,9 +19,10 @@ import pikepdf
 import pypdfium2 as pdfium
 from django.conf import settings
 from django.utils.translation import gettext as _
-from PIL import Image, ImageFile, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from amtsbote.core.exceptions import UnsupportedUpload
+from amtsbote.documents import processing
 
 MIME_TYPES = {
     "pdf": "application/pdf",
@@ -33,7 +35,7 @@ _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b
 OCR_DPI = 300
 TEXT_PAGE_DPI = 150
 TEXT_LAYER_MIN_CHARS = 40
-THUMBNAIL_WIDTH = 240
+THUMBNAIL_WIDTH = processing.THUMBNAIL_WIDTH
 A4_INCHES = (210 / 25.4, 297 / 25.4)
 
 
@@ -127,21 +129,50 @@ class RenderedPage:
         return len("".join(self.text.split())) >= TEXT_LAYER_MIN_CHARS
 
 
-def iter_pages(data: bytes, kind: str, *, skip: Collection[int] = ()) -> Iterator[RenderedPage]:
-    """Render every page not in ``skip``, one at a time (memory stays at one page)."""
-    if kind == "pdf":
-        yield from _pdf_pages(data, skip)
-    else:
-        yield from _image_pages(data, skip)
+class PageSource:
+    """A scanned file opened once; its pages are rendered on demand, from any thread.
 
+    PDF pages are rendered with PDFium, which is not thread-safe: every PDFium call holds
+    ``processing.PDFIUM_LOCK`` (the rendering itself included), while colour detection and
+    the conversion to grayscale run outside it. Frames of a TIFF are read one at a time under
+    the source's own lock. Use as a context manager, or call ``close()``.
+    """
 
-def _pdf_pages(data: bytes, skip: Collection[int]) -> Iterator[RenderedPage]:
-    document = pdfium.PdfDocument(data)
-    try:
-        for index in range(len(document)):
-            if index in skip:
-                continue
-            page = document[index]
+    def __init__(self, data: bytes, kind: str) -> None:
+        self.kind = kind
+        self._lock = threading.Lock()
+        self._pdf: pdfium.PdfDocument | None = None
+        self._image: Image.Image | None = None
+        if kind == "pdf":
+            with processing.PDFIUM_LOCK:
+                self._pdf = pdfium.PdfDocument(data)
+                self.count = len(self._pdf)
+        else:
+            self._image = Image.open(io.BytesIO(data))
+            self.count = getattr(self._image, "n_frames", 1)
+
+    def __enter__(self) -> PageSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def render(self, index: int) -> RenderedPage:
+        """Page ``index`` (0-based): 300 dpi for OCR, 150 dpi if it has a text layer."""
+        if self._pdf is not None:
+            image, dpi, text = self._render_pdf(index)
+            return RenderedPage(index, normalise_mode(image), dpi, text)
+        assert self._image is not None
+        with self._lock:
+            self._image.seek(index)
+            frame = self._image.copy()
+            dpi = image_dpi(self._image)
+        return RenderedPage(index, normalise_mode(ImageOps.exif_transpose(frame)), dpi)
+
+    def _render_pdf(self, index: int) -> tuple[Image.Image, int, str]:
+        assert self._pdf is not None
+        with processing.PDFIUM_LOCK:
+            page = self._pdf[index]
             try:
                 textpage = page.get_textpage()
                 try:
@@ -151,22 +182,30 @@ def _pdf_pages(data: bytes, skip: Collection[int]) -> Iterator[RenderedPage]:
                 with_text = len("".join(text.split())) >= TEXT_LAYER_MIN_CHARS
                 dpi = TEXT_PAGE_DPI if with_text else OCR_DPI
                 bitmap = page.render(scale=dpi / 72)
-                image = bitmap.to_pil()
+                image = bitmap.to_pil()  # a copy: PDFium renders BGR, Pillow holds RGB
                 bitmap.close()
             finally:
                 page.close()
-            yield RenderedPage(index, normalise_mode(image), dpi, text.strip() if with_text else "")
-    finally:
-        document.close()
+        return image, dpi, text.strip() if with_text else ""
+
+    def close(self) -> None:
+        if self._pdf is not None:
+            with processing.PDFIUM_LOCK:
+                self._pdf.close()
+            self._pdf = None
+        if self._image is not None:
+            self._image.close()
+            self._image = None
 
 
-def _image_pages(data: bytes, skip: Collection[int]) -> Iterator[RenderedPage]:
-    with Image.open(io.BytesIO(data)) as source:
-        for index, frame in enumerate(ImageSequence.Iterator(source)):
-            if index in skip:
-                continue
-            image = ImageOps.exif_transpose(frame.copy())
-            yield RenderedPage(index, normalise_mode(image), image_dpi(frame))
+def iter_pages(
+    data: bytes, kind: str, *, skip: Collection[int] = ()
+) -> Generator[RenderedPage, None, None]:
+    """Render every page not in ``skip``, one at a time (memory stays at one page)."""
+    with PageSource(data, kind) as source:
+        for index in range(source.count):
+            if index not in skip:
+                yield source.render(index)
 
 
 def image_dpi(image: Image.Image) -> int:
@@ -199,7 +238,8 @@ def normalise_mode(image: Image.Image) -> Image.Image:
 
 def has_colour(image: Image.Image, *, threshold: float = 12.0) -> bool:
     """Whether a page has visible colour (checked on a small copy)."""
-    small = np.asarray(image.resize((64, 90), Image.Resampling.BILINEAR), dtype=np.int16)
+    reduced = image.resize((64, 90), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    small = np.asarray(reduced, dtype=np.int16)
     spread = small.max(axis=2) - small.min(axis=2)
     return float(np.percentile(spread, 99)) > threshold
 
@@ -218,6 +258,17 @@ def thumbnail_jpeg(image: Image.Image, *, width: int = THUMBNAIL_WIDTH) -> bytes
     copy.convert("RGB" if copy.mode not in ("RGB", "L") else copy.mode).save(
         out, "JPEG", quality=75
     )
+    return out.getvalue()
+
+
+def turn_jpeg(data: bytes, degrees: int) -> bytes:
+    """A JPEG turned clockwise by ``degrees`` (a multiple of 90), unchanged if 0."""
+    if not degrees % 360:
+        return data
+    with Image.open(io.BytesIO(data)) as image:
+        turned = image.rotate(-(degrees % 360), expand=True)
+    out = io.BytesIO()
+    turned.save(out, "JPEG", quality=75)
     return out.getvalue()
 
 
@@ -243,7 +294,7 @@ def merge_pdfs(parts: list[tuple[bytes, int]]) -> bytes:
                 page.rotate(degrees % 360, relative=True)
             result.pages.append(page)
     result.docinfo["/Producer"] = "Amtsbote"
-    out = io.BytesIO()
+    out = io.BytesIO()  # made archival (PDF/A) once, where the e-file document is built
     result.save(out, deterministic_id=True)
     for part in opened:
         part.close()

@@ -7,3 +7,9 @@ from . import pipeline
 def scan_file_process(scan_file_id: int) -> None:
     """Process one scanned file; safe to run twice, resumes where a killed run stopped."""
     pipeline.process_scan_file(scan_file_id=scan_file_id)
+
+
+@task()
+def scan_files_process(scan_file_ids: list[int]) -> None:
+    """Process several scanned files at once (all cores busy); safe to run twice."""
+    pipeline.process_scan_files(scan_file_ids)

@@ -122,3 +122,30 @@ def test_messages_are_in_german_by_default():
         "leer.jpg: Die Datei ist leer. "
         "Akzeptiert werden Fotos und Dateien in den Formaten PDF, JPEG, PNG und HEIC."
     )
+
+
+def test_photos_and_image_pdfs_become_pdf_a_2b():
+    files = [
+        processing.check_file("1.jpg", samples.jpeg_bytes()),
+        processing.check_file("2.pdf", samples.pdf_bytes(2)),
+        processing.check_file("3.heic", samples.heic_bytes()),
+    ]
+    pdf, _pages = processing.build_pdf(files)
+    assert processing.is_archival(pdf)
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        with document.open_metadata() as xmp:
+            assert xmp["pdfaid:part"] == "2" and xmp["pdfaid:conformance"] == "B"
+        assert document.Root.OutputIntents[0].S == pikepdf.Name.GTS_PDFA1
+
+
+def test_a_pdf_that_cannot_be_pdf_a_is_kept_plain_and_whole():
+    """A born-digital PDF whose font is not embedded cannot be PDF/A without changing it:
+    it is kept as it is (and says nothing it is not), never refused or rasterised."""
+    from amtsbote.intake.tests.scans import text_letter, text_pdf
+
+    data = text_pdf(text_letter("Kundennummer 955D123456"))
+    pdf, pages = processing.build_pdf([processing.check_file("brief.pdf", data)])
+    assert pages == 1 and not processing.is_archival(pdf)
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        assert "/Metadata" not in document.Root
+        assert b"955D123456" in document.pages[0].Contents.read_bytes()

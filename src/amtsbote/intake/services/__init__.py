@@ -10,6 +10,7 @@ from .batches import (
     scan_batch_enqueue,
     scan_batch_finish,
     scan_file_import,
+    scan_files_enqueue,
     scan_files_resume,
 )
 from .filing import intake_document_record
@@ -39,5 +40,6 @@ __all__ = [
     "scan_batch_enqueue",
     "scan_batch_finish",
     "scan_file_import",
+    "scan_files_enqueue",
     "scan_files_resume",
 ]

@@ -160,16 +160,30 @@ def scan_batch_create_from_upload(
     return result
 
 
+def files_per_task() -> int:
+    """How many files one task processes at once (its pages share the worker's cores)."""
+    return max(1, int(getattr(settings, "INTAKE_FILES_PER_TASK", 20)))
+
+
+def scan_files_enqueue(ids: list[int]) -> None:
+    """Hand files to the worker after commit, in tasks of ``files_per_task()`` files: one task
+    keeps a machine's cores busy, and several workers share a large batch."""
+    from ..tasks import scan_files_process
+
+    size = files_per_task()
+    for start in range(0, len(ids), size):
+        transaction.on_commit(partial(scan_files_process.enqueue, ids[start : start + size]))
+
+
 def scan_batch_enqueue(*, batch: ScanBatch) -> None:
     """Hand every unfinished file of the batch to the worker (after commit)."""
-    from ..tasks import scan_file_process
-
     batch.refresh_from_db()
-    ids = list(batch.files.exclude(status=FileStatus.DONE).values_list("pk", flat=True))
+    ids = list(
+        batch.files.exclude(status=FileStatus.DONE).order_by("pk").values_list("pk", flat=True)
+    )
     if not ids:
         scan_batch_finish(batch=batch)
-    for pk in ids:
-        transaction.on_commit(partial(scan_file_process.enqueue, pk))
+    scan_files_enqueue(ids)
 
 
 def scan_files_resume(*, stale_minutes: int | None = None) -> list[int]:
@@ -179,18 +193,17 @@ def scan_files_resume(*, stale_minutes: int | None = None) -> list[int]:
     ``INTAKE_STALE_MINUTES`` (every finished page touches it). Processing is resumable and
     idempotent, so a file handed over twice costs time, never correctness.
     """
-    from ..tasks import scan_file_process
-
     if stale_minutes is None:
         stale_minutes = int(getattr(settings, "INTAKE_STALE_MINUTES", 10))
     cutoff = timezone.now() - dt.timedelta(minutes=stale_minutes)
     ids = list(
         ScanFile.objects.filter(
             status__in=[FileStatus.PENDING, FileStatus.PROCESSING], updated_at__lte=cutoff
-        ).values_list("pk", flat=True)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    for pk in ids:
-        transaction.on_commit(partial(scan_file_process.enqueue, pk))
+    scan_files_enqueue(ids)
     return ids
 
 

@@ -18,8 +18,8 @@ from amtsbote.doc_requests.constants import ItemStatus, RequestStatus
 from amtsbote.doc_requests.models import DocRequest, DocRequestItem
 from amtsbote.doc_requests.services import doc_request_item_fulfil
 from amtsbote.documents import processing
-from amtsbote.documents.constants import OcrStatus, Source
-from amtsbote.documents.models import Document, DocumentType, DocumentVersion
+from amtsbote.documents.constants import Source
+from amtsbote.documents.models import Document, DocumentType
 from amtsbote.documents.services import document_create
 
 from .. import assembly
@@ -61,10 +61,8 @@ def file_into_case(
         submitted_by=actor,
         received_at=intake.file.batch.started_at,
         stored=stored,
-    )
-    # The text is known already: the OCR task that document_create enqueues finds it done.
-    DocumentVersion.objects.filter(document=document).update(
-        text=intake.text, ocr_status=OcrStatus.DONE
+        text=intake.text,  # recognised already: no second OCR
+        thumbnail=assembly.document_thumbnail(pages),
     )
     intake.case, intake.document, intake.status = case, document, IntakeStatus.FILED
     _fulfil_request_items(intake=intake, document=document, actor=actor)

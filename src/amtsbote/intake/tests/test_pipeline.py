@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from io import StringIO
 
+import pypdfium2 as pdfium
 import pytest
 from django.core.management import call_command
 
 from amtsbote.audit.models import AuditEvent
 from amtsbote.doc_requests.constants import ItemStatus, RequestStatus
 from amtsbote.doc_requests.services import ItemSpec, doc_request_create
+from amtsbote.documents import processing
 from amtsbote.documents.constants import OcrStatus, Source
 from amtsbote.documents.models import Document, DocumentType
 from amtsbote.intake import ocr, pipeline, services, sheets
@@ -68,6 +70,12 @@ def test_batch_is_split_identified_filed_and_reported(
     version = document.current_version
     assert version.pages == 1 and version.ocr_status == OcrStatus.DONE
     assert "96201BG0012345" in version.text
+    with version.file.open("rb") as handle:
+        archival = handle.read()
+    assert processing.is_archival(archival)  # PDF/A-2b, validated by pikepdf
+    pdf = pdfium.PdfDocument(archival)  # with tesseract's invisible text layer
+    assert "96201BG0012345" in pdf[0].get_textpage().get_text_bounded()
+    pdf.close()
 
     assert unknown.status == IntakeStatus.TRIAGE and unknown.case is None
     assert unknown.document is None and "Seite 2" in unknown.text
@@ -113,6 +121,33 @@ def test_batch_is_split_identified_filed_and_reported(
         "type_confidence",
         "text",
     }
+
+
+def test_several_files_at_once_and_a_lost_original_fails_only_its_file(jobcenter, case_anna):
+    """Files share the OCR threads; one that cannot be read is marked failed, with the reason,
+    and the others are filed all the same."""
+    batch = services.scan_batch_create(jobcenter=jobcenter, source=BatchSource.CLI)
+    files = []
+    for number, line in enumerate(["BG-Nummer 96201BG0012345", "Ohne Nummer", "Noch ein Brief"]):
+        data = scans.image_pdf(scans.letter("Kontoauszug", line, f"Brief {number}"))
+        files.append(services.scan_file_import(batch=batch, filename=f"{number}.pdf", data=data))
+    lost = files[1].scan_file
+    lost.original.storage.delete(lost.original.name)
+    seen: list[tuple[str, int]] = []
+
+    results = pipeline.process_scan_files(
+        [f.scan_file.pk for f in files], progress=lambda f, n: seen.append((f.filename, n))
+    )
+
+    assert [r.status for r in results] == [FileStatus.DONE, FileStatus.FAILED, FileStatus.DONE]
+    assert "FileNotFoundError" in results[1].error
+    assert IntakeDocument.objects.get(file=results[0]).case == case_anna
+    assert IntakeDocument.objects.get(file=results[2]).status == IntakeStatus.TRIAGE
+    assert not IntakeDocument.objects.filter(file=results[1]).exists()
+    assert ("0.pdf", 1) in seen and ("2.pdf", 1) in seen
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.FAILED  # one of its files failed: the batch says so
+    assert AuditEvent.objects.filter(action="intake.file.fail").count() == 1
 
 
 def test_text_layer_pages_are_not_ocred(jobcenter, case_anna, monkeypatch):

@@ -3,8 +3,9 @@
 A file is taken once it stopped growing (same size and time at two looks, or untouched for
 ``INTAKE_CONSUME_SETTLE_SECONDS``). Its bytes are stored durably in the batch store first,
 then it is removed from the folder; files of other kinds go to ``.refused/`` beside a note
-why. Processing runs in the task worker. On start, files whose processing stopped (a worker
-killed) are handed to the worker again.
+why. Processing runs in the task worker. At start, and then every
+``INTAKE_STALE_MINUTES``, files whose processing stopped (a worker killed, a task lost) are
+handed to the worker again.
 """
 
 from __future__ import annotations
@@ -41,10 +42,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.seen: dict[Path, tuple[int, int]] = {}
-        resumed = services.scan_files_resume()
-        if resumed:
-            self.stdout.write(f"resumed {len(resumed)} interrupted file(s)")
+        every = max(60.0, 60.0 * float(getattr(settings, "INTAKE_STALE_MINUTES", 10)))
+        resumed_at = 0.0
         while True:
+            if time.monotonic() - resumed_at >= every or not resumed_at:
+                resumed_at = time.monotonic()
+                resumed = services.scan_files_resume()
+                if resumed:
+                    self.stdout.write(f"resumed {len(resumed)} interrupted file(s)")
             self.look()
             if options["once"]:
                 return

@@ -2,7 +2,8 @@
 
 Idempotent by SHA-256: a file imported before is reported and skipped (or, if its
 processing was interrupted, resumed). Without ``--wait`` the files go to the task worker;
-with ``--wait`` they are processed here, with a progress bar on stderr and a summary.
+with ``--wait`` they are processed here, several files at once (all cores busy even on
+single-page files), with a progress bar on stderr and a summary.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from amtsbote.accounts.models import User
 from amtsbote.cases.models import Jobcenter
 from amtsbote.intake import pipeline, services
 from amtsbote.intake.constants import BatchSource, FileStatus, IntakeStatus
 from amtsbote.intake.models import IntakeDocument, ScanFile
-from amtsbote.intake.tasks import scan_file_process
 
 
 def collect(paths: list[str]) -> list[Path]:
@@ -122,11 +123,11 @@ class Command(BaseCommand):
             elif outcome.scan_file is not None:
                 to_process.append(outcome.scan_file)
         if not options["wait"]:
-            if batch is not None:
-                services.scan_batch_enqueue(batch=batch)
-            for scan_file in to_process:
-                if batch is None or scan_file.batch_id != batch.pk:
-                    scan_file_process.enqueue(scan_file.pk)
+            ids = [f.pk for f in to_process]
+            with transaction.atomic():  # the tasks are queued on commit
+                services.scan_files_enqueue(ids)
+                if batch is not None and not ids:
+                    services.scan_batch_finish(batch=batch)
             self.stdout.write(
                 f"{len(to_process)} file(s) handed to the worker, {skipped} skipped, "
                 f"{refused} refused"
@@ -136,24 +137,21 @@ class Command(BaseCommand):
 
     def _process(self, to_process: list[ScanFile], *, skipped: int, refused: int) -> None:
         total_pages = sum(f.page_count for f in to_process)
-        already = sum(f.pages.count() for f in to_process)
+        done = {f.pk: f.pages.count() for f in to_process}  # pages saved, per file
+        already = sum(done.values())
         bar = ProgressBar(total_pages)
-        offset = 0
         started = time.monotonic()
+
+        def progress(scan_file: ScanFile, pages: int) -> None:
+            done[scan_file.pk] = pages
+            bar.update(sum(done.values()), scan_file.filename)
+
+        results = pipeline.process_scan_files([f.pk for f in to_process], progress=progress)
         failed = 0
-        for scan_file in to_process:
-            name = scan_file.filename
-            base = offset
-
-            def progress(done: int, _total: int, base: int = base, name: str = name) -> None:
-                bar.update(base + done, name)
-
-            result = pipeline.process_scan_file(scan_file_id=scan_file.pk, progress=progress)
-            offset += scan_file.page_count
-            bar.update(offset, name)
+        for scan_file, result in zip(to_process, results, strict=True):
             if result is not None and result.status == FileStatus.FAILED:
                 failed += 1
-                self.stderr.write(f"\nfailed: {name}: {result.error}")
+                self.stderr.write(f"\nfailed: {scan_file.filename}: {result.error}")
         bar.close()
         elapsed = time.monotonic() - started
         documents = IntakeDocument.objects.filter(file__in=to_process)
