@@ -6,10 +6,12 @@ IBANs and a few OCR slips). Documents and versions are bulk-inserted without PDF
 the same database triggers that index every document the services file. Then 50 varied
 queries (single words, several words, phrases, or, exclusion, filters, one household) run
 through ``search_documents`` as a caseworker who may see two thirds of the households; each
-is timed (after one warm-up round) including the rights check, highlights, loading the
-documents and the audit record. Prints JSON; the target is p95 < 200 ms on PostgreSQL.
+is timed (after one warm-up round) for the first page of results and for a later page
+(``--later-page``, default 5; a search with fewer pages gives its last), including the rights
+check, the bounded count, highlights, loading the documents and the audit record. Prints
+JSON; the target is p95 < 200 ms on PostgreSQL.
 
-    uv run python bench/search.py [--documents 10000] [--skip-sqlite]
+    uv run python bench/search.py [--documents 10000] [--later-page 5] [--skip-sqlite]
 
 PostgreSQL: AMTSBOTE_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/amtsbote_bench);
 the database is created and dropped by the benchmark. SQLite: a temporary file.
@@ -308,7 +310,7 @@ def queries(rng: random.Random) -> list[tuple[str, str, dict]]:
     return found
 
 
-def run(documents: int) -> dict:
+def run(documents: int, later_page: int) -> dict:
     """Inside a process whose settings point at the benchmark database."""
     import django
 
@@ -323,7 +325,7 @@ def run(documents: int) -> dict:
     from amtsbote.cases.services import jobcenter_create
     from amtsbote.documents.constants import OcrStatus, Source
     from amtsbote.documents.models import Document, DocumentType, DocumentVersion
-    from amtsbote.documents.search import search_documents
+    from amtsbote.documents.search import COUNT_CAP, PER_PAGE, SearchPage, search_documents
 
     call_command("migrate", verbosity=0)
     rng = random.Random(SEED)
@@ -402,22 +404,36 @@ def run(documents: int) -> dict:
     plan = queries(rng)
     visible_case = next(c for n, c in enumerate(cases) if n % 3 != 2)
 
-    def one(query: str, filters: dict) -> tuple[float, int]:
+    def one(query: str, filters: dict, page: int) -> tuple[float, SearchPage]:
         filters = dict(filters)
         if filters.pop("case", False):
             filters["case"] = visible_case
         t0 = time.perf_counter()
-        hits = search_documents(user=ben, query=query, **filters)
-        return (time.perf_counter() - t0) * 1000, len(hits)
+        results = search_documents(user=ben, query=query, page=page, **filters)
+        return (time.perf_counter() - t0) * 1000, results
+
+    def summary(timings: list[float]) -> dict:
+        return {
+            "p50": round(percentile(timings, 0.5), 1),
+            "p95": round(percentile(timings, 0.95), 1),
+            "max": round(max(timings), 1),
+            "mean": round(statistics.mean(timings), 1),
+        }
 
     for _kind, query, filters in plan:  # warm-up: caches, prepared plans
-        one(query, filters)
-    timings, by_kind, empty = [], {}, 0
+        one(query, filters, 1)
+        one(query, filters, later_page)
+    timings, later, by_kind, empty, counts, capped, reached = [], [], {}, 0, [], 0, 0
     for kind, query, filters in plan:
-        ms, hits = one(query, filters)
+        ms, first = one(query, filters, 1)
         timings.append(ms)
         by_kind.setdefault(kind, []).append(ms)
-        empty += hits == 0
+        empty += not first
+        counts.append(first.count)
+        capped += first.count_capped
+        ms, page = one(query, filters, later_page)
+        later.append(ms)
+        reached += page.number == later_page
     return {
         "vendor": connection.vendor,
         "database_version": ".".join(map(str, connection.get_database_version())),
@@ -427,17 +443,19 @@ def run(documents: int) -> dict:
         "load_and_index_s": round(load_s, 1),
         "queries": len(timings),
         "queries_without_hits": empty,
-        "query_ms": {
-            "p50": round(percentile(timings, 0.5), 1),
-            "p95": round(percentile(timings, 0.95), 1),
-            "max": round(max(timings), 1),
-            "mean": round(statistics.mean(timings), 1),
-        },
+        "per_page": PER_PAGE,
+        "count_cap": COUNT_CAP,
+        "hits_median": statistics.median(counts),
+        "queries_above_count_cap": capped,
+        "query_ms": summary(timings),
         "query_ms_p50_by_kind": {k: round(statistics.median(v), 1) for k, v in by_kind.items()},
+        "later_page": later_page,
+        "queries_reaching_later_page": reached,
+        "later_page_query_ms": summary(later),
     }
 
 
-def child(database_url: str, documents: int) -> dict:
+def child(database_url: str, documents: int, later_page: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="amtsbote-search-bench-") as var:
         env = {
             **os.environ,
@@ -450,7 +468,15 @@ def child(database_url: str, documents: int) -> dict:
         else:
             env.pop("AMTSBOTE_DATABASE_URL", None)
         out = subprocess.run(
-            [sys.executable, __file__, "--child", "--documents", str(documents)],
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                "--documents",
+                str(documents),
+                "--later-page",
+                str(later_page),
+            ],
             env=env,
             check=True,
             stdout=subprocess.PIPE,
@@ -459,7 +485,7 @@ def child(database_url: str, documents: int) -> dict:
         return json.loads(out.strip().splitlines()[-1])
 
 
-def postgres(url: str, documents: int) -> dict:
+def postgres(url: str, documents: int, later_page: int) -> dict:
     import psycopg
 
     parts = urlparse(url)
@@ -469,7 +495,7 @@ def postgres(url: str, documents: int) -> dict:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
-        return child(url, documents)
+        return child(url, documents, later_page)
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -478,24 +504,28 @@ def postgres(url: str, documents: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=10_000)
+    parser.add_argument(
+        "--later-page", type=int, default=5, help="the later page timed besides the first"
+    )
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(run(args.documents)))
+        print(json.dumps(run(args.documents, args.later_page)))
         return
     url = os.environ.get("AMTSBOTE_DATABASE_URL", DEFAULT_URL)
-    results = [postgres(url, args.documents)]
+    results = [postgres(url, args.documents, args.later_page)]
     if not args.skip_sqlite:
-        results.append(child("", args.documents))
+        results.append(child("", args.documents, args.later_page))
     print(
         json.dumps(
             {
                 "benchmark": "search",
                 "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "setup": "search_documents() as a caseworker seeing 2/3 of the households; "
-                "50 varied queries, timed after one warm-up round; includes rights, "
-                "highlights, loading the documents and the audit record",
+                "50 varied queries, timed after one warm-up round, each for page 1 and for "
+                "a later page; includes rights, the bounded count, highlights, loading the "
+                "documents and the audit record",
                 "target_p95_ms_postgresql": 200,
                 "results": results,
                 "machine": machine(),

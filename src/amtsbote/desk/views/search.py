@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,36 @@ from amtsbote.documents.search import search_documents
 
 from ..decorators import staff_required
 
-RESULTS = 50
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# The element that htmx swaps when another page of results is asked for.
+RESULTS_TARGET = "search-results"
+
+_INPUT = "kern-form-input__input"
+_SELECT = {"class": "kern-form-input__select"}
+
+
+def _code_choice(label: StrOrPromise, queryset: QuerySet[Any]) -> forms.ModelChoiceField:
+    """A choice among catalogue entries, submitted as their code; "all" when left empty."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=queryset,
+        to_field_name="code",
+        required=False,
+        empty_label=_("all"),
+        widget=forms.Select(attrs=_SELECT),
+    )
+
+
+def _date(label: StrOrPromise) -> forms.DateField:
+    """A date as the browser's date picker sends it, or typed the German way."""
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        widget=forms.DateInput(attrs={"type": "date", "class": _INPUT}, format="%Y-%m-%d"),
+    )
 
 
 class DocumentSearchForm(forms.Form):
@@ -30,46 +60,19 @@ class DocumentSearchForm(forms.Form):
         required=False,
         max_length=200,
         help_text=_('Several words: all must occur. "Exact phrase", or, -exclude.'),
-        widget=forms.TextInput(attrs={"type": "search", "class": "kern-form-input__input"}),
+        widget=forms.TextInput(attrs={"type": "search", "class": _INPUT}),
     )
-    type = forms.ModelChoiceField(
-        label=_("Document type"),
-        queryset=DocumentType.objects.order_by("name"),
-        to_field_name="code",
-        required=False,
-        empty_label=_("all"),
-        widget=forms.Select(attrs={"class": "kern-form-input__select"}),
-    )
-    register = forms.ModelChoiceField(
-        label=_("Register"),
-        queryset=FilePlanEntry.objects.none(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("all"),
-        widget=forms.Select(attrs={"class": "kern-form-input__select"}),
-    )
+    type = _code_choice(_("Document type"), DocumentType.objects.order_by("name"))
+    # The registers of the user's jobcenter (set in __init__).
+    register = _code_choice(_("Register"), FilePlanEntry.objects.none())
     source = forms.ChoiceField(
         label=_("Source"),
         choices=[("", _("all")), *Source.choices],
         required=False,
-        widget=forms.Select(attrs={"class": "kern-form-input__select"}),
+        widget=forms.Select(attrs=_SELECT),
     )
-    received_from = forms.DateField(
-        label=_("Received from"),
-        required=False,
-        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
-        widget=forms.DateInput(
-            attrs={"type": "date", "class": "kern-form-input__input"}, format="%Y-%m-%d"
-        ),
-    )
-    received_to = forms.DateField(
-        label=_("Received until"),
-        required=False,
-        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
-        widget=forms.DateInput(
-            attrs={"type": "date", "class": "kern-form-input__input"}, format="%Y-%m-%d"
-        ),
-    )
+    received_from = _date(_("Received from"))
+    received_to = _date(_("Received until"))
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -90,16 +93,27 @@ class DocumentSearchForm(forms.Form):
         return self.is_bound and any(self.data.get(name) for name in self.fields)
 
 
+def _page_number(request: HttpRequest) -> int:
+    """``?page=`` as a number; anything else is the first page (a page past the end, the last)."""
+    value = request.GET.get("page", "")
+    return int(value) if value.isdecimal() and len(value) < 7 else 1
+
+
 @require_GET
 @staff_required
 def search(request: HttpRequest) -> HttpResponse:
+    """The search page; a link to another page of results swaps only the results (htmx).
+
+    Every link is a plain GET with the query, the filters and the page in the query string,
+    so paging works without JavaScript too.
+    """
     user: User = request.user  # type: ignore[assignment]
     case = access_case_for_staff(user, request.GET["case"]) if request.GET.get("case") else None
     form = DocumentSearchForm(request.GET or None, user=user)
-    hits = None
+    results = None
     if form.has_criteria and form.is_valid():
         data = form.cleaned_data
-        hits = search_documents(
+        results = search_documents(
             user=user,
             query=data["q"],
             case=case,
@@ -108,10 +122,14 @@ def search(request: HttpRequest) -> HttpResponse:
             received_from=data["received_from"],
             received_to=data["received_to"],
             source=data["source"] or None,
-            limit=RESULTS,
+            page=_page_number(request),
         )
-    return render(
-        request,
-        "desk/search.html",
-        {"form": form, "case": case, "hits": hits, "limit": RESULTS},
-    )
+    context = {
+        "form": form,
+        "case": case,
+        "results": results,
+        "results_target": RESULTS_TARGET,
+    }
+    if request.htmx and request.htmx.target == RESULTS_TARGET:  # type: ignore[attr-defined]
+        return render(request, "desk/_search_results.html", {**context, "swapped": True})
+    return render(request, "desk/search.html", context)

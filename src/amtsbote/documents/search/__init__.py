@@ -19,8 +19,17 @@ of a query word's stem (``ts_headline`` parses the whole text it is given, for e
 SQLite drops a table's triggers when Django rebuilds the table in a later migration;
 ``search_index_ensure()`` puts them back (and rebuilds the index) and is meant to run after
 every ``migrate`` (``post_migrate``).
+
+Results come a page (``PER_PAGE`` hits) at a time in a stable order: rank, then received
+(newest first), then id. Counting stops at ``COUNT_CAP`` ("more than 1,000"), and only that
+many hits can be paged through: a count that stops early costs little even where a word
+occurs in most documents, and a search with more hits than that is better narrowed.
+
+Modules: ``index`` (the index and its triggers), ``finders`` (how each database finds, counts
+and highlights), ``query`` (``search_documents``: rights, filters, pages, audit).
 """
 
+from .finders import HEADLINE_WINDOW, fts5_query
 from .index import (
     INDEXED_CHARACTERS,
     search_index_ensure,
@@ -28,12 +37,15 @@ from .index import (
     search_index_installed,
     search_index_uninstall,
 )
-from .query import HEADLINE_WINDOW, SearchHit, fts5_query, search_documents
+from .query import COUNT_CAP, PER_PAGE, SearchHit, SearchPage, search_documents
 
 __all__ = [
+    "COUNT_CAP",
     "HEADLINE_WINDOW",
     "INDEXED_CHARACTERS",
+    "PER_PAGE",
     "SearchHit",
+    "SearchPage",
     "fts5_query",
     "search_documents",
     "search_index_ensure",

@@ -1,20 +1,13 @@
-"""Searching: translate the query, rank within the user's rights, highlight safely."""
-
-# Every SQL string here is built from constants of this module; user input only ever goes in
-# as a query parameter.
-# ruff: noqa: S608, S611
+"""Searching: within the user's rights, one page at a time, highlights made safe."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connection as default_connection
-from django.db.models import BooleanField, FloatField, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -25,16 +18,20 @@ from amtsbote.cases.models import Case
 from amtsbote.cases.selectors import cases_for_staff
 
 from ..models import Document, DocumentType
+from .finders import finder_for
 
-# PostgreSQL highlights within this many characters around the first occurrence of a query
-# word (ts_headline parses all the text it gets, for every hit).
-HEADLINE_WINDOW = 1_500
 # Highlight markers: control characters that are removed from the text before it is
 # indexed, so that after HTML-escaping the snippet they can only stand for <mark> tags.
 _START, _STOP = "\x02", "\x03"
 # PostgreSQL's parser drops what looks like an HTML tag from a headline; "<" and ">" pass
 # through ts_headline as these and are turned back (then escaped) in Python.
 _LT, _GT = "\x04", "\x05"
+
+
+# Hits per page, and how far the count goes (and the pages reach): past it a search says
+# "more than 1,000" and asks to be narrowed, so no page costs an unbounded count.
+PER_PAGE = 20
+COUNT_CAP = 1_000
 
 
 @dataclass(frozen=True)
@@ -44,51 +41,52 @@ class SearchHit:
     rank: float
 
 
-_TOKEN_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
-_WORD_RE = re.compile(r"\w+")
-_SUFFIXES = ("ern", "en", "er", "es", "e", "n", "s")
+def _last_page(count: int, per_page: int) -> int:
+    return max(1, -(-count // per_page))
 
 
-def _stem(word: str) -> str:
-    """A light German suffix stripping for SQLite: Mietverträge → mietverträg (then prefix)."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of hits; the attributes a template needs are named as on Django's ``Page``."""
 
+    hits: list[SearchHit]
+    number: int
+    per_page: int
+    # All hits, but at most COUNT_CAP; count_capped: more documents match than that.
+    count: int
+    count_capped: bool
 
-def fts5_query(query: str) -> str:
-    """Translate web-search syntax (words, "phrases", ``or``, ``-word``) into an FTS5 query.
+    def __iter__(self) -> Iterator[SearchHit]:
+        return iter(self.hits)
 
-    Every word becomes a quoted term, so user input can never be FTS5 syntax. Returns ""
-    when nothing is left to search for.
-    """
-    groups: list[list[str]] = [[]]
-    negative: list[str] = []
-    for match in _TOKEN_RE.finditer(query):
-        minus, phrase, bare = match.groups()
-        if bare is not None and bare.lower() == "or":
-            if groups[-1]:
-                groups.append([])
-            continue
-        if bare is not None and bare.startswith("-") and len(bare) > 1:
-            minus, bare = "-", bare[1:]
-        words = _WORD_RE.findall((phrase if phrase is not None else bare).lower())
-        if not words:
-            continue
-        if phrase is not None or len(words) > 1:
-            term = '"' + " ".join(words) + '"'
-        else:
-            term = '"' + _stem(words[0]) + '"*'
-        (negative if minus else groups[-1]).append(term)
-    groups = [g for g in groups if g]
-    if not groups:
-        return ""
-    anded = [" AND ".join(group) for group in groups]
-    positive = anded[0] if len(anded) == 1 else " OR ".join(f"({a})" for a in anded)
-    if negative:
-        return f"({positive}) NOT ({' OR '.join(negative)})"
-    return positive
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    @property
+    def num_pages(self) -> int:
+        return _last_page(self.count, self.per_page)
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def start_index(self) -> int:
+        """1-based position of the first hit on this page (0 when there is none)."""
+        return (self.number - 1) * self.per_page + 1 if self.hits else 0
+
+    def end_index(self) -> int:
+        return (self.number - 1) * self.per_page + len(self.hits)
 
 
 def _highlight(raw: str) -> SafeString:
@@ -130,94 +128,6 @@ def _allowed(
     return documents
 
 
-def _ranked_postgresql(allowed: QuerySet[Document], query: str, limit: int) -> list[tuple]:
-    tsquery = "websearch_to_tsquery('german', %s)"
-    ranked = list(
-        allowed.filter(
-            RawSQL(
-                f"documents_document.search_vector @@ {tsquery}",
-                (query,),
-                output_field=BooleanField(),
-            )
-        )
-        .annotate(
-            rank=RawSQL(
-                f"ts_rank(documents_document.search_vector, {tsquery})",
-                (query,),
-                output_field=FloatField(),
-            )
-        )
-        .order_by("-rank", "-received_at", "-id")
-        .values_list("id", "rank")[:limit]
-    )
-    if not ranked:
-        return []
-    # ts_headline parses all the text it gets, which costs more than the search itself: it
-    # gets a window of the text around the first place where a query word's stem occurs.
-    with default_connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            WITH q AS (
-                SELECT websearch_to_tsquery('german', %s) AS query, array(
-                    SELECT s FROM unnest(tsvector_to_array(to_tsvector('german', %s))
-                                         || regexp_split_to_array(lower(%s), '\\W+')) s
-                    WHERE length(s) >= 3) AS stems
-            )
-            SELECT d.id, w.start > 1, ts_headline('german',
-                translate(substr(b.body, w.start, {HEADLINE_WINDOW}), '<>', chr(4) || chr(5)),
-                q.query,
-                'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=35, MinWords=15')
-            FROM documents_document d CROSS JOIN q
-            CROSS JOIN LATERAL (SELECT coalesce(documents_search_body(d.id), '') AS body) b
-            CROSS JOIN LATERAL (
-                SELECT greatest(1, coalesce(min(nullif(strpos(lower(b.body), s), 0)), 1)
-                                   - {HEADLINE_WINDOW // 3}) AS start
-                FROM unnest(q.stems) s
-            ) w
-            WHERE d.id = ANY(%s)
-            """,
-            (query, query, query, [row[0] for row in ranked]),
-        )
-        snippets = {pk: ("… " if cut else "") + text for pk, cut, text in cursor.fetchall()}
-    return [(pk, float(rank), snippets.get(pk) or "") for pk, rank in ranked]
-
-
-def _ranked_sqlite(allowed: QuerySet[Document], query: str, limit: int) -> list[tuple]:
-    match = fts5_query(query)
-    if not match:
-        return []
-    try:
-        allowed_sql, params = allowed.order_by().values("id").query.sql_with_params()
-    except EmptyResultSet:  # the user may see no case at all
-        return []
-    bm25 = "bm25(documents_search, 10.0, 1.0, 4.0)"
-    # "+rowid": the rights are checked on the matches; without the plus SQLite would run the
-    # full-text query once for every document the user may see.
-    with default_connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT documents_search.rowid, -{bm25} AS rank FROM documents_search
-            WHERE documents_search MATCH %s AND +documents_search.rowid IN ({allowed_sql})
-            ORDER BY {bm25}, documents_search.rowid DESC LIMIT %s
-            """,
-            (match, *params, limit),
-        )
-        ranked = cursor.fetchall()
-        if not ranked:
-            return []
-        ids = [row[0] for row in ranked]
-        cursor.execute(
-            f"""
-            SELECT rowid, snippet(documents_search, 1, char(2), char(3), ' … ', 24)
-            FROM documents_search WHERE documents_search MATCH %s
-            AND +rowid IN ({", ".join(["%s"] * len(ids))})
-            """,
-            (match, *ids),
-        )
-        snippets = dict(cursor.fetchall())
-    return [(pk, float(rank), snippets.get(pk) or "") for pk, rank in ranked]
-
-
 def search_documents(
     *,
     user: User,
@@ -228,12 +138,16 @@ def search_documents(
     received_from: dt.date | None = None,
     received_to: dt.date | None = None,
     source: str | None = None,
-    limit: int = 50,
-) -> list[SearchHit]:
-    """Documents the user may see that match ``query`` (web-search syntax), best first.
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> SearchPage:
+    """One page of the documents the user may see that match ``query`` (web-search syntax).
 
-    Without a query but with a filter, the filtered documents are listed newest first.
-    Without either, nothing is returned. The search is audited (query, filters, hits).
+    Best first, then newest first, then by id, so that pages never overlap. Without a query
+    but with a filter, the filtered documents are listed newest first; without either,
+    nothing. The count stops at ``COUNT_CAP``, and only that many hits can be paged through.
+    A page past the last one gives the last page. The search is audited (query, filters,
+    page, the documents shown).
     """
     query = query.strip()[:500]
     filters: dict[str, Any] = {
@@ -245,20 +159,27 @@ def search_documents(
         "source": source,
     }
     if not query and not any(filters.values()):
-        return []
-    allowed = _allowed(user, **filters)
-    if not query:
-        newest = allowed.order_by("-received_at", "-id").values_list("id", flat=True)[:limit]
-        rows = [(pk, 0.0, "") for pk in newest]
+        return SearchPage(hits=[], number=1, per_page=per_page, count=0, count_capped=False)
+    finder = finder_for(_allowed(user, **filters), query)
+    number = min(max(page, 1), _last_page(COUNT_CAP, per_page))
+    # One row more than a page: on page 1 it tells whether a count is needed at all.
+    rows = finder.ranked(offset=(number - 1) * per_page, limit=per_page + 1)
+    if number == 1 and len(rows) <= per_page:
+        count = len(rows)
     else:
-        ranked = _ranked_postgresql if default_connection.vendor == "postgresql" else _ranked_sqlite
-        rows = ranked(allowed, query, limit)
-    documents = Document.objects.select_related("case", "register", "document_type").in_bulk(
-        [pk for pk, _rank, _snippet in rows]
-    )
+        count = finder.count(cap=COUNT_CAP + 1)
+        if number > (last := _last_page(min(count, COUNT_CAP), per_page)):
+            number = last
+            rows = finder.ranked(offset=(number - 1) * per_page, limit=per_page)
+    rows = rows[:per_page]
+    ids = [pk for pk, _rank in rows]
+    snippets = finder.snippets(ids) if ids else {}
+    documents = Document.objects.select_related("case", "register", "document_type").in_bulk(ids)
     hits = [
-        SearchHit(document=documents[pk], snippet_html=_highlight(snippet), rank=rank)
-        for pk, rank, snippet in rows
+        SearchHit(
+            document=documents[pk], snippet_html=_highlight(snippets.get(pk) or ""), rank=rank
+        )
+        for pk, rank in rows
         if pk in documents
     ]
     audit.record(
@@ -269,7 +190,14 @@ def search_documents(
         data={
             "query": query,
             "filters": {k: str(v) for k, v in filters.items() if v and k != "case"},
+            "page": number,
             "documents": [str(hit.document.uuid) for hit in hits],
         },
     )
-    return hits
+    return SearchPage(
+        hits=hits,
+        number=number,
+        per_page=per_page,
+        count=min(count, COUNT_CAP),
+        count_capped=count > COUNT_CAP,
+    )

@@ -94,11 +94,11 @@ def test_index_and_triggers_exist_after_all_migrations():
 
 
 def test_finds_a_document_by_a_word_of_its_recognised_text(caseworker_ben, lease, payslip):
-    hits = search_documents(user=caseworker_ben, query="Kaltmiete")
+    results = search_documents(user=caseworker_ben, query="Kaltmiete")
 
-    assert titles(hits) == ["Unterlagen Wohnung"]
-    assert "<mark>Kaltmiete</mark>" in hits[0].snippet_html
-    assert hits[0].rank > 0
+    assert titles(results) == ["Unterlagen Wohnung"]
+    assert "<mark>Kaltmiete</mark>" in results.hits[0].snippet_html
+    assert results.hits[0].rank > 0
 
 
 def test_finds_by_title_and_by_type_name(caseworker_ben, lease, payslip):
@@ -142,17 +142,17 @@ def test_title_match_ranks_above_a_match_in_the_text(caseworker_ben, case_anna):
     add_document(case_anna, title="Schreiben", text="Im Anhang die Nebenkostenabrechnung.")
     add_document(case_anna, title="Nebenkostenabrechnung 2025", text="Abrechnung der Kosten.")
 
-    hits = search_documents(user=caseworker_ben, query="Nebenkostenabrechnung")
+    results = search_documents(user=caseworker_ben, query="Nebenkostenabrechnung")
 
-    assert titles(hits) == ["Nebenkostenabrechnung 2025", "Schreiben"]
-    assert hits[0].rank > hits[1].rank
+    assert titles(results) == ["Nebenkostenabrechnung 2025", "Schreiben"]
+    assert results.hits[0].rank > results.hits[1].rank
 
 
 def test_all_words_must_occur_and_phrases_or_and_exclusion_work(caseworker_ben, lease, payslip):
     assert titles(search_documents(user=caseworker_ben, query="Euro Kaltmiete")) == [
         "Unterlagen Wohnung"
     ]
-    assert search_documents(user=caseworker_ben, query="Kaltmiete Bruttolohn") == []
+    assert titles(search_documents(user=caseworker_ben, query="Kaltmiete Bruttolohn")) == []
     assert set(titles(search_documents(user=caseworker_ben, query="Kaltmiete or Bruttolohn"))) == {
         "Unterlagen Wohnung",
         "Lohnabrechnung März",
@@ -163,7 +163,7 @@ def test_all_words_must_occur_and_phrases_or_and_exclusion_work(caseworker_ben, 
     assert titles(search_documents(user=caseworker_ben, query='"Anna Schmidt"')) == [
         "Unterlagen Wohnung"
     ]
-    assert search_documents(user=caseworker_ben, query='"Schmidt Anna"') == []
+    assert titles(search_documents(user=caseworker_ben, query='"Schmidt Anna"')) == []
 
 
 @pytest.mark.parametrize(
@@ -210,11 +210,11 @@ def test_other_jobcenter_other_team_and_customers_never_see_a_document(
     assert titles(search_documents(user=caseworker_ben, query="Mietvertrag")) == [
         "Unterlagen Wohnung"
     ]
-    assert search_documents(user=stranger_sara, query="Mietvertrag") == []
-    assert search_documents(user=untouched, query="Mietvertrag") == []
-    assert search_documents(user=customer_anna, query="Mietvertrag") == []
+    assert titles(search_documents(user=stranger_sara, query="Mietvertrag")) == []
+    assert titles(search_documents(user=untouched, query="Mietvertrag")) == []
+    assert titles(search_documents(user=customer_anna, query="Mietvertrag")) == []
     # A case outside the user's rights as the scope does not open it.
-    assert search_documents(user=stranger_sara, query="Mietvertrag", case=lease.case) == []
+    assert titles(search_documents(user=stranger_sara, query="Mietvertrag", case=lease.case)) == []
 
 
 def test_search_within_one_case(caseworker_ben, lease, customer_carl):
@@ -247,10 +247,10 @@ def test_filters(caseworker_ben, lease, payslip):
 
 
 def test_filters_without_words_list_newest_first(caseworker_ben, lease, payslip):
-    hits = search_documents(user=caseworker_ben, query="", register_code="einkommen")
-    assert titles(hits) == ["Lohnabrechnung März"]
-    assert hits[0].snippet_html == ""
-    assert search_documents(user=caseworker_ben, query="  ") == []
+    results = search_documents(user=caseworker_ben, query="", register_code="einkommen")
+    assert titles(results) == ["Lohnabrechnung März"]
+    assert results.hits[0].snippet_html == ""
+    assert titles(search_documents(user=caseworker_ben, query="  ")) == []
 
 
 def test_index_follows_metadata_edits_new_versions_and_deletion(caseworker_ben, lease):
@@ -258,13 +258,13 @@ def test_index_follows_metadata_edits_new_versions_and_deletion(caseworker_ben, 
         document=lease, actor=caseworker_ben, expected_version=0, title="Vertrag Wohnung Nord"
     )
     assert titles(search_documents(user=caseworker_ben, query="Nord")) == ["Vertrag Wohnung Nord"]
-    assert search_documents(user=caseworker_ben, query="Unterlagen") == []
+    assert titles(search_documents(user=caseworker_ben, query="Unterlagen")) == []
 
     # A new version's text replaces the old one once recognised.
     version = DocumentVersion.objects.create(
         document=lease, number=2, file="documents/y.pdf", sha256="1" * 64, size=1, pages=1
     )
-    assert search_documents(user=caseworker_ben, query="Kaltmiete") == []
+    assert titles(search_documents(user=caseworker_ben, query="Kaltmiete")) == []
     DocumentVersion.objects.filter(pk=version.pk).update(text="Untermietvertrag Zusatz")
     assert titles(search_documents(user=caseworker_ben, query="Zusatz")) == ["Vertrag Wohnung Nord"]
 
@@ -275,7 +275,7 @@ def test_index_follows_metadata_edits_new_versions_and_deletion(caseworker_ben, 
 
     lease.versions.all().delete()
     lease.delete()
-    assert search_documents(user=caseworker_ben, query="Nord") == []
+    assert titles(search_documents(user=caseworker_ben, query="Nord")) == []
 
 
 def test_a_document_filed_by_the_services_is_found_after_ocr(caseworker_ben, case_anna):
@@ -285,7 +285,7 @@ def test_a_document_filed_by_the_services_is_found_after_ocr(caseworker_ben, cas
             case=case_anna, files=files, title="Kontoauszug Mai", source=Source.SCAN, stored=stored
         )
     assert titles(search_documents(user=caseworker_ben, query="Kontoauszug")) == ["Kontoauszug Mai"]
-    assert search_documents(user=caseworker_ben, query="Sparkasse") == []
+    assert titles(search_documents(user=caseworker_ben, query="Sparkasse")) == []
 
     version = document.versions.get()
     # What document_version_recognise stores when OCR is done.
@@ -303,13 +303,16 @@ def test_search_is_audited(caseworker_ben, lease):
     assert event.actor == caseworker_ben
     assert event.data["query"] == "Kaltmiete"
     assert event.data["filters"] == {"register_code": "unterkunft"}
+    assert event.data["page"] == 1
     assert event.data["documents"] == [str(lease.uuid)]
 
 
-def test_limit(caseworker_ben, case_anna):
+def test_per_page(caseworker_ben, case_anna):
     for n in range(5):
         add_document(case_anna, title=f"Kontoauszug {n}", text="Kontoauszug Girokonto")
-    assert len(search_documents(user=caseworker_ben, query="Girokonto", limit=3)) == 3
+    page = search_documents(user=caseworker_ben, query="Girokonto", per_page=3)
+    assert len(page) == 3
+    assert (page.count, page.num_pages, page.has_next()) == (5, 2, True)
 
 
 def test_ensure_reinstalls_lost_triggers_and_rebuilds(caseworker_ben, lease):
@@ -339,3 +342,134 @@ def test_a_match_deep_in_a_long_text_is_highlighted(caseworker_ben, case_anna):
 
     assert "<mark>Wohngeldstelle</mark>" in hit.snippet_html
     assert len(hit.snippet_html) < 600
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def ids(page) -> list[int]:
+    return [hit.document.pk for hit in page]
+
+
+def all_pages(user, **kwargs) -> list[list[int]]:
+    """Every page of a search, as document ids, following has_next() like the page links."""
+    pages, number = [], 1
+    while True:
+        page = search_documents(user=user, page=number, **kwargs)
+        assert page.number == number
+        pages.append(ids(page))
+        if not page.has_next():
+            return pages
+        number = page.next_page_number()
+
+
+@pytest.fixture
+def statements(case_anna):
+    """Twelve documents that match equally well; received on six days, two on each."""
+    base = timezone.make_aware(dt.datetime(2026, 1, 1, 9))
+    return [
+        add_document(
+            case_anna,
+            title="Kontoauszug",
+            text="Girokonto Sparkasse Musterstadt",
+            received_at=base + dt.timedelta(days=n // 2),
+        )
+        for n in range(12)
+    ]
+
+
+def test_pages_go_by_rank_then_newest_then_id_without_gaps_or_overlaps(
+    caseworker_ben, case_anna, statements
+):
+    best = add_document(
+        case_anna,
+        title="Girokonto Kündigung",
+        text="Girokonto",
+        received_at=timezone.make_aware(dt.datetime(2020, 1, 1)),
+    )
+
+    pages = all_pages(caseworker_ben, query="Girokonto", per_page=5)
+
+    newest_first = sorted(statements, key=lambda d: (d.received_at, d.pk), reverse=True)
+    assert pages == [
+        [best.pk, *[d.pk for d in newest_first[:4]]],
+        [d.pk for d in newest_first[4:9]],
+        [d.pk for d in newest_first[9:]],
+    ]
+
+
+def test_page_attributes_and_boundaries(caseworker_ben, statements):
+    def page(number: int, per_page: int = 5):
+        return search_documents(
+            user=caseworker_ben, query="Sparkasse", page=number, per_page=per_page
+        )
+
+    first, second, last = page(1), page(2), page(3)
+    assert (first.count, first.num_pages, first.count_capped) == (12, 3, False)
+    assert (first.start_index(), first.end_index()) == (1, 5)
+    assert (first.has_previous(), first.has_next()) == (False, True)
+    assert (second.start_index(), second.end_index()) == (6, 10)
+    assert (second.previous_page_number(), second.next_page_number()) == (1, 3)
+    assert (len(last), last.start_index(), last.end_index()) == (2, 11, 12)
+    assert (last.has_previous(), last.has_next()) == (True, False)
+    # Exactly one page full: no page 2.
+    exact = page(1, per_page=12)
+    assert (len(exact), exact.num_pages, exact.has_next()) == (12, 1, False)
+    # Past the end: the last page; before the start: the first.
+    assert ids(page(99)) == ids(last)
+    assert page(99).number == 3
+    assert page(0).number == page(-3).number == 1
+
+
+def test_filters_without_words_come_in_pages_newest_first(caseworker_ben, statements):
+    pages = all_pages(caseworker_ben, query="", document_type="sonstiges", per_page=5)
+
+    newest_first = sorted(statements, key=lambda d: (d.received_at, d.pk), reverse=True)
+    assert pages == [[d.pk for d in newest_first[i : i + 5]] for i in (0, 5, 10)]
+
+
+def test_the_count_stops_at_the_cap(caseworker_ben, statements, monkeypatch):
+    from amtsbote.documents.search import query
+
+    monkeypatch.setattr(query, "COUNT_CAP", 6)
+
+    first = search_documents(user=caseworker_ben, query="Sparkasse", per_page=3)
+    beyond = search_documents(user=caseworker_ben, query="Sparkasse", page=9, per_page=3)
+
+    assert (first.count, first.count_capped, first.num_pages) == (6, True, 2)
+    # Only the hits up to the cap can be paged through.
+    assert beyond.number == 2
+    assert (beyond.start_index(), beyond.end_index(), beyond.has_next()) == (4, 6, False)
+
+
+def test_no_page_ever_shows_another_jobcenters_or_another_teams_document(
+    caseworker_ben, stranger_sara, jobcenter, case_anna, customer_carl, statements
+):
+    other_team_case = CaseFactory(
+        jobcenter=jobcenter, teams=[jobcenter.teams.get(name="Markt & Integration")]
+    )
+    foreign_case = CaseFactory(jobcenter=stranger_sara.jobcenter, teams=[])
+    hidden = [
+        add_document(case, title="Kontoauszug", text="Girokonto Sparkasse Musterstadt")
+        for case in (other_team_case, foreign_case)
+        for _ in range(6)
+    ]
+    visible = [*statements, add_document(customer_carl.person.case, text="Girokonto")]
+
+    for kwargs in ({"query": "Girokonto"}, {"query": "", "document_type": "sonstiges"}):
+        pages = all_pages(caseworker_ben, per_page=4, **kwargs)
+        seen = [pk for page in pages for pk in page]
+        assert sorted(seen) == sorted(d.pk for d in visible)
+        page = search_documents(user=caseworker_ben, per_page=4, page=2, **kwargs)
+        assert page.count == len(visible)
+    assert not {d.pk for d in hidden} & {
+        pk for page in all_pages(stranger_sara, query="Girokonto", per_page=4) for pk in page
+    }
+
+
+def test_each_page_shown_is_audited(caseworker_ben, statements):
+    search_documents(user=caseworker_ben, query="Sparkasse", page=2, per_page=5)
+
+    event = AuditEvent.objects.get(action="documents.document.search")
+    assert event.data["page"] == 2
+    assert len(event.data["documents"]) == 5

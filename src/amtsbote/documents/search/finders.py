@@ -1,0 +1,242 @@
+"""How each kind of search finds, counts and highlights: PostgreSQL, SQLite FTS5, or no words.
+
+A finder gets the documents the user may see (a queryset, filters applied) and the query;
+it returns one slice of the hits in the final order, a count that stops at a cap, and
+highlighted excerpts for the documents of one page.
+"""
+
+# Every SQL string here is built from constants of this module; user input only ever goes in
+# as a query parameter.
+# ruff: noqa: S608, S611
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection as default_connection
+from django.db.models import BooleanField, FloatField, QuerySet
+from django.db.models.expressions import RawSQL
+
+from ..models import Document
+
+# PostgreSQL highlights within this many characters around the first occurrence of a query
+# word (ts_headline parses all the text it gets, for every hit).
+HEADLINE_WINDOW = 1_500
+
+_TOKEN_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_WORD_RE = re.compile(r"\w+")
+_SUFFIXES = ("ern", "en", "er", "es", "e", "n", "s")
+
+
+def _stem(word: str) -> str:
+    """A light German suffix stripping for SQLite: Mietverträge → mietverträg (then prefix)."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def fts5_query(query: str) -> str:
+    """Translate web-search syntax (words, "phrases", ``or``, ``-word``) into an FTS5 query.
+
+    Every word becomes a quoted term, so user input can never be FTS5 syntax. Returns ""
+    when nothing is left to search for.
+    """
+    groups: list[list[str]] = [[]]
+    negative: list[str] = []
+    for match in _TOKEN_RE.finditer(query):
+        minus, phrase, bare = match.groups()
+        if bare is not None and bare.lower() == "or":
+            if groups[-1]:
+                groups.append([])
+            continue
+        if bare is not None and bare.startswith("-") and len(bare) > 1:
+            minus, bare = "-", bare[1:]
+        words = _WORD_RE.findall((phrase if phrase is not None else bare).lower())
+        if not words:
+            continue
+        if phrase is not None or len(words) > 1:
+            term = '"' + " ".join(words) + '"'
+        else:
+            term = '"' + _stem(words[0]) + '"*'
+        (negative if minus else groups[-1]).append(term)
+    groups = [g for g in groups if g]
+    if not groups:
+        return ""
+    anded = [" AND ".join(group) for group in groups]
+    positive = anded[0] if len(anded) == 1 else " OR ".join(f"({a})" for a in anded)
+    if negative:
+        return f"({positive}) NOT ({' OR '.join(negative)})"
+    return positive
+
+
+class Finder(ABC):
+    """Finds the allowed documents in one order; each kind of search is one subclass."""
+
+    def __init__(self, allowed: QuerySet[Document], query: str) -> None:
+        self.allowed = allowed
+        self.query = query
+
+    @abstractmethod
+    def ranked(self, *, offset: int, limit: int) -> list[tuple[int, float]]:
+        """(id, rank) of the hits from ``offset`` on: best first, then newest, then by id."""
+
+    @abstractmethod
+    def count(self, *, cap: int) -> int:
+        """How many documents match, counting no further than ``cap``."""
+
+    def snippets(self, ids: list[int]) -> dict[int, str]:
+        """Highlighted excerpts (with the raw markers) of these documents."""
+        return {}
+
+
+class _Newest(Finder):
+    """No words, only filters: the filtered documents, newest first."""
+
+    def ranked(self, *, offset: int, limit: int) -> list[tuple[int, float]]:
+        newest = self.allowed.order_by("-received_at", "-id").values_list("id", flat=True)
+        return [(pk, 0.0) for pk in newest[offset : offset + limit]]
+
+    def count(self, *, cap: int) -> int:
+        return self.allowed.order_by().values("id")[:cap].count()
+
+
+class _PostgreSQL(Finder):
+    """``tsvector @@ websearch_to_tsquery`` on the GIN index, ``ts_rank``, ``ts_headline``."""
+
+    _TSQUERY = "websearch_to_tsquery('german', %s)"
+
+    def _matching(self) -> QuerySet[Document]:
+        return self.allowed.filter(
+            RawSQL(
+                f"documents_document.search_vector @@ {self._TSQUERY}",
+                (self.query,),
+                output_field=BooleanField(),
+            )
+        )
+
+    def ranked(self, *, offset: int, limit: int) -> list[tuple[int, float]]:
+        ranked = (
+            self._matching()
+            .annotate(
+                rank=RawSQL(
+                    f"ts_rank(documents_document.search_vector, {self._TSQUERY})",
+                    (self.query,),
+                    output_field=FloatField(),
+                )
+            )
+            .order_by("-rank", "-received_at", "-id")
+            .values_list("id", "rank")
+        )
+        return [(pk, float(rank)) for pk, rank in ranked[offset : offset + limit]]
+
+    def count(self, *, cap: int) -> int:
+        # SELECT count(*) FROM (SELECT … LIMIT cap): stops after cap matches, ranks nothing.
+        return self._matching().order_by().values("id")[:cap].count()
+
+    def snippets(self, ids: list[int]) -> dict[int, str]:
+        # ts_headline parses all the text it gets, which costs more than the search itself:
+        # it gets a window of the text around the first place where a query word's stem
+        # occurs.
+        with default_connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                WITH q AS (
+                    SELECT {self._TSQUERY} AS query, array(
+                        SELECT s FROM unnest(tsvector_to_array(to_tsvector('german', %s))
+                                             || regexp_split_to_array(lower(%s), '\\W+')) s
+                        WHERE length(s) >= 3) AS stems
+                )
+                SELECT d.id, w.start > 1, ts_headline('german',
+                    translate(substr(b.body, w.start, {HEADLINE_WINDOW}), '<>', chr(4) || chr(5)),
+                    q.query,
+                    'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=35, MinWords=15')
+                FROM documents_document d CROSS JOIN q
+                CROSS JOIN LATERAL (SELECT coalesce(documents_search_body(d.id), '') AS body) b
+                CROSS JOIN LATERAL (
+                    SELECT greatest(1, coalesce(min(nullif(strpos(lower(b.body), s), 0)), 1)
+                                       - {HEADLINE_WINDOW // 3}) AS start
+                    FROM unnest(q.stems) s
+                ) w
+                WHERE d.id = ANY(%s)
+                """,
+                (self.query, self.query, self.query, ids),
+            )
+            return {pk: ("… " if cut else "") + text for pk, cut, text in cursor.fetchall()}
+
+
+class _SQLite(Finder):
+    """FTS5 ``MATCH`` with ``bm25`` and ``snippet()``; the rights are checked on the matches.
+
+    "+rowid": without the plus SQLite would run the full-text query once for every document
+    the user may see.
+    """
+
+    _BM25 = "bm25(documents_search, 10.0, 1.0, 4.0)"
+
+    def __init__(self, allowed: QuerySet[Document], query: str) -> None:
+        super().__init__(allowed, query)
+        self.match = fts5_query(query)
+        try:
+            self.allowed_sql, self.allowed_params = (
+                allowed.order_by().values("id").query.sql_with_params()
+            )
+        except EmptyResultSet:  # the user may see no case at all
+            self.match = ""
+
+    def _fetch(self, sql: str, params: tuple) -> list[tuple]:
+        with default_connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def ranked(self, *, offset: int, limit: int) -> list[tuple[int, float]]:
+        if not self.match:
+            return []
+        rows = self._fetch(
+            f"""
+            SELECT documents_search.rowid, -{self._BM25} FROM documents_search
+            JOIN documents_document d ON d.id = documents_search.rowid
+            WHERE documents_search MATCH %s
+            AND +documents_search.rowid IN ({self.allowed_sql})
+            ORDER BY {self._BM25}, d.received_at DESC, documents_search.rowid DESC
+            LIMIT %s OFFSET %s
+            """,
+            (self.match, *self.allowed_params, limit, offset),
+        )
+        return [(pk, float(rank)) for pk, rank in rows]
+
+    def count(self, *, cap: int) -> int:
+        if not self.match:
+            return 0
+        ((count,),) = self._fetch(
+            f"""
+            SELECT count(*) FROM (
+                SELECT 1 FROM documents_search WHERE documents_search MATCH %s
+                AND +documents_search.rowid IN ({self.allowed_sql}) LIMIT %s
+            )
+            """,
+            (self.match, *self.allowed_params, cap),
+        )
+        return int(count)
+
+    def snippets(self, ids: list[int]) -> dict[int, str]:
+        rows = self._fetch(
+            f"""
+            SELECT rowid, snippet(documents_search, 1, char(2), char(3), ' … ', 24)
+            FROM documents_search WHERE documents_search MATCH %s
+            AND +rowid IN ({", ".join(["%s"] * len(ids))})
+            """,
+            (self.match, *ids),
+        )
+        return dict(rows)
+
+
+def finder_for(allowed: QuerySet[Document], query: str) -> Finder:
+    """The finder for this query (words or none) on this database."""
+    if not query:
+        return _Newest(allowed, query)
+    if default_connection.vendor == "postgresql":
+        return _PostgreSQL(allowed, query)
+    return _SQLite(allowed, query)
