@@ -69,6 +69,7 @@ setup-test: system-deps-test python-deps node_modules/.package-lock.json message
 prepare: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable
+	$(MANAGE) seal_certificate_create
 	$(MANAGE) seed_demo
 	$(MANAGE) collectstatic --noinput --verbosity 0
 

@@ -48,4 +48,8 @@ fi
 if [[ -z ${AMTSBOTE_SECRET_KEY:-} && -f $var_dir/secret_key ]]; then
     cp -p "$var_dir/secret_key" "$target/secret_key"
 fi
+# The seal certificate (demo or real): receipts sealed with it verify only while it is kept.
+if [[ -d $var_dir/keys ]]; then
+    cp -pR "$var_dir/keys" "$target/keys"
+fi
 echo "Backup written to $target"

@@ -26,7 +26,7 @@ setsid "$VENV/bin/granian" --interface wsgi --working-dir src \
     amtsbote.wsgi:application &
 web=$!
 
-# OCR in the worker: one tesseract thread per page keeps two cores responsive.
+# The worker runs OCR in its own processes, one per core (AMTSBOTE_INTAKE_OCR_PROCESSES).
 OMP_THREAD_LIMIT=1 setsid "$VENV/bin/python" manage.py db_worker --interval 1 &
 worker=$!
 
@@ -34,6 +34,11 @@ worker=$!
 # whose worker died mid-batch.
 OMP_THREAD_LIMIT=1 setsid "$VENV/bin/python" manage.py consume &
 consume=$!
+
+# The postbox's periodic sweep: reminders for unread letters, paper fallback
+# (every AMTSBOTE_POSTBOX_SWEEP_INTERVAL_SECONDS, default 15 minutes).
+setsid "$VENV/bin/python" manage.py postbox_sweep --every &
+sweep=$!
 
 alive() {
     local pid
@@ -49,22 +54,22 @@ stop() {
     stopping=1
     echo "Stopping web server and worker …" >&2
     kill -TERM "$web" 2>/dev/null || true
-    kill -INT "$worker" "$consume" 2>/dev/null || true
+    kill -INT "$worker" "$consume" "$sweep" 2>/dev/null || true
     for _ in $(seq 1 "$STOP_TIMEOUT"); do
-        alive "$web" "$worker" "$consume" || break
+        alive "$web" "$worker" "$consume" "$sweep" || break
         sleep 1
     done
-    if alive "$web" "$worker" "$consume"; then
+    if alive "$web" "$worker" "$consume" "$sweep"; then
         echo "Still running after ${STOP_TIMEOUT}s; killing." >&2
-        kill -KILL -- "-$web" "-$worker" "-$consume" 2>/dev/null || true
+        kill -KILL -- "-$web" "-$worker" "-$consume" "-$sweep" 2>/dev/null || true
     fi
-    wait "$web" "$worker" "$consume" 2>/dev/null || true
+    wait "$web" "$worker" "$consume" "$sweep" 2>/dev/null || true
 }
 trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
 
 status=0
-wait -n "$web" "$worker" "$consume" || status=$?
+wait -n "$web" "$worker" "$consume" "$sweep" || status=$?
 echo "A process ended (status $status)." >&2
 stop
 exit "$status"

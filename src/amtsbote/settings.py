@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "amtsbote.cases",
     "amtsbote.documents",
     "amtsbote.doc_requests",
+    "amtsbote.postbox",
     "amtsbote.intake",
     "amtsbote.portal",
     "amtsbote.desk",
@@ -265,6 +266,20 @@ EMAIL_BACKEND = (
 
 # --- legal --------------------------------------------------------------------------------
 DOC_REQUEST_DEFAULT_DAYS = int(env("DOC_REQUEST_DEFAULT_DAYS", "14"))
+# Postbox (docs/postbox.md): § 37 Abs. 2a SGB X counts a Bescheid as notified on the N-th day
+# after the notification was sent (4 since the 2025 postal reform); "vwvfg" selects the
+# § 41 Abs. 2a VwVfG policy instead (the day after retrieval, provision ends after 10 days).
+POSTBOX_BEKANNTGABE_DAYS = int(env("POSTBOX_BEKANNTGABE_DAYS", "4"))
+POSTBOX_POLICY = env("POSTBOX_POLICY", "sgb_x")
+POSTBOX_REMINDER_DAYS = int(env("POSTBOX_REMINDER_DAYS", "3"))
+POSTBOX_PAPER_FALLBACK_DAYS = int(env("POSTBOX_PAPER_FALLBACK_DAYS", "10"))
+POSTBOX_SWEEP_INTERVAL_SECONDS = int(env("POSTBOX_SWEEP_INTERVAL_SECONDS", "900"))
+
+# --- electronic seal on receipts (core.sealing; a demo certificate in var/keys/ if unset) ----
+SEAL_PKCS12 = env("SEAL_PKCS12")
+SEAL_PKCS12_PASSWORD = env("SEAL_PKCS12_PASSWORD")
+SEAL_TRUST_ROOTS = env("SEAL_TRUST_ROOTS")
+SEAL_TSA_URL = env("SEAL_TSA_URL")
 
 # --- security headers -----------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -182,6 +182,33 @@ FAMILY_WEIGHTS = (55, 12, 10, 9, 6, 4, 4)
 # Households whose head has a portal account (besides Anna's, which always does).
 PORTAL_CASES = (2, 4, 7, 10, 13, 17, 21, 26, 33)
 
+# Postbox: letters to Anna (digital, she consented) and to the first other portal customer
+# (paper: consent to portal use only). (kind, subject, paragraphs); German (§ 19 SGB X).
+LETTERS: list[tuple[str, str, list[str]]] = [
+    (
+        "bescheid",
+        "Bewilligungsbescheid Bürgergeld",
+        [
+            "für die Zeit vom 01.01.2027 bis 31.12.2027 bewilligen wir Ihnen und den Mitgliedern "
+            "Ihrer Bedarfsgemeinschaft Leistungen zur Sicherung des Lebensunterhalts nach dem "
+            "Zweiten Buch Sozialgesetzbuch (SGB II) in Höhe von monatlich 1.412,00 Euro.",
+            "Die Berechnung finden Sie in der Anlage.",
+            "Rechtsbehelfsbelehrung: Gegen diesen Bescheid kann innerhalb eines Monats nach "
+            "Bekanntgabe Widerspruch erhoben werden. Der Widerspruch ist beim Jobcenter "
+            "Musterstadt schriftlich, elektronisch oder zur Niederschrift einzulegen.",
+        ],
+    ),
+    (
+        "letter",
+        "Einladung zu einem Gespräch",
+        [
+            "wir möchten mit Ihnen über Ihre berufliche Situation sprechen. Bitte kommen Sie am "
+            "Dienstag um 10:00 Uhr in das Jobcenter, Raum 214.",
+            "Wenn Sie den Termin nicht wahrnehmen können, rufen Sie uns bitte an.",
+        ],
+    ),
+]
+
 # Documents already in the e-file: (document type code, title, text lines).
 DOCUMENT_KINDS = (
     ("mietvertrag", "Mietvertrag", ["Mietvertrag", "über Wohnraum", "Kaltmiete: {rent} EUR"]),

@@ -30,6 +30,9 @@ from amtsbote.documents import processing
 from amtsbote.documents.constants import Source
 from amtsbote.documents.models import Document, DocumentType
 from amtsbote.documents.services import document_create, document_mark_seen
+from amtsbote.postbox import rendering as letters
+from amtsbote.postbox.constants import ConsentKind, LetterKind, LetterTemplate
+from amtsbote.postbox.services import LetterSpec, consent_record, letter_create
 
 from . import data
 from .pages import page_jpeg
@@ -278,6 +281,37 @@ class _Seeder:
             message="Guten Tag, für die Weiterbewilligung brauchen wir noch folgende Unterlagen.",
         )
 
+    def _letters(self, person: Person, staff: User, *, bekanntgabe_consent: bool) -> None:
+        """Postbox: both consents kept apart. With consent to electronic Bekanntgabe the
+        letters go to the portal; with consent to portal use only, they go to paper."""
+        assert person.user is not None
+        consent_record(
+            person=person, kind=ConsentKind.PORTAL_USE, granted=True, recorded_by=person.user
+        )
+        if bekanntgabe_consent:
+            consent_record(
+                person=person,
+                kind=ConsentKind.E_BEKANNTGABE,
+                granted=True,
+                recorded_by=person.user,
+            )
+        for kind, subject, paragraphs in data.LETTERS:
+            pdf = letters.render_letter(
+                "generic",
+                letters.letter_context(person.case, person, subject, paragraphs=paragraphs),
+            )
+            letter_create(
+                spec=LetterSpec(
+                    case=person.case,
+                    addressee=person,
+                    kind=LetterKind.BESCHEID if kind == "bescheid" else LetterKind.LETTER,
+                    subject=subject,
+                    pdf=pdf,
+                    template=LetterTemplate.GENERIC,
+                ),
+                created_by=staff,
+            )
+
     # --- all of it ---------------------------------------------------------------------------
 
     def seed(self, *, with_documents: bool) -> Jobcenter:
@@ -319,6 +353,10 @@ class _Seeder:
                     )
                     if days_ago > 7:
                         document_mark_seen(document=document, actor=self.rng.choice(caseworkers))
+
+            if with_documents and user is not None and index in (0, data.PORTAL_CASES[0]):
+                # Anna gets her letters in the portal; the other customer on paper.
+                self._letters(head, staff["ben"], bekanntgabe_consent=index == 0)
 
             if index == 0:
                 self._request(

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import urls_intake, urls_search
-from .views import activation, cases, documents, inbox, requests
+from .views import activation, cases, documents, inbox, postbox, requests
 
 app_name = "desk"
 urlpatterns = [
@@ -49,5 +49,17 @@ urlpatterns = [
         activation.activation_revoke,
         name="activation_revoke",
     ),
+]
+urlpatterns += [
+    path("cases/<uuid:case_uuid>/letters/", postbox.case_letters, name="case_letters"),
+    path("cases/<uuid:case_uuid>/letters/new/", postbox.letter_create_view, name="letter_create"),
+    path("letters/<uuid:letter_uuid>/", postbox.letter_detail, name="letter_detail"),
+    path("letters/<uuid:letter_uuid>/file/", postbox.letter_file, name="letter_file"),
+    path("letters/<uuid:letter_uuid>/dispute/", postbox.letter_dispute, name="letter_dispute"),
+    path("letters/<uuid:letter_uuid>/proof.pdf", postbox.letter_proof, name="letter_proof"),
+    path("print/", postbox.print_queue_view, name="print_queue"),
+    path("print/batch.pdf", postbox.print_batch, name="print_batch"),
+    path("print/printed/", postbox.print_mark_printed, name="print_printed"),
+    path("print/posted/", postbox.print_mark_posted, name="print_posted"),
 ]
 urlpatterns += urls_search.urlpatterns + urls_intake.urlpatterns

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -22,10 +23,55 @@ from .constants import EmailStatus
 from .models import EmailNotification
 
 
+class _ReplyRecordingSMTP(smtplib.SMTP):
+    """Keeps the server's answer to the message data (``250 2.0.0 Ok: queued as …``)."""
+
+    last_data_reply: tuple[int, bytes] | None = None
+
+    def data(self, msg: Any) -> tuple[int, bytes]:
+        reply = super().data(msg)
+        self.last_data_reply = reply
+        return reply
+
+
+class _ReplyRecordingSMTPSSL(smtplib.SMTP_SSL):
+    last_data_reply: tuple[int, bytes] | None = None
+
+    def data(self, msg: Any) -> tuple[int, bytes]:
+        reply = super().data(msg)
+        self.last_data_reply = reply
+        return reply
+
+
+class ReplyRecordingEmailBackend(SmtpBackend):
+    """Django's SMTP backend that remembers what the server answered to the last message.
+
+    That answer is the delivery evidence of a notification (§ 37 Abs. 2a SGB X): the
+    authority must be able to show that the notification reached the mail system.
+    """
+
+    @property
+    def connection_class(self) -> type[smtplib.SMTP]:  # type: ignore[override]
+        return _ReplyRecordingSMTPSSL if self.use_ssl else _ReplyRecordingSMTP
+
+    def last_reply(self) -> str:
+        reply = getattr(self.connection, "last_data_reply", None)
+        if reply is None:
+            return ""
+        code, text = reply
+        return f"{code} {text.decode('utf-8', 'replace')}".strip()
+
+
 @transaction.atomic
 def email_notify(
-    *, recipient: User, template: str, context: dict[str, Any] | None = None
+    *,
+    recipient: User,
+    template: str,
+    context: dict[str, Any] | None = None,
+    send_after_commit: bool = True,
 ) -> EmailNotification:
+    """Queue a notification; it is sent after commit (or by the caller's own task when
+    ``send_after_commit`` is False, which then calls ``email_send``)."""
     notification = EmailNotification.objects.create(
         recipient=recipient,
         to_address=recipient.email,
@@ -33,6 +79,8 @@ def email_notify(
         context=context or {},
         language=recipient.language or settings.LANGUAGE_CODE,
     )
+    if not send_after_commit:
+        return notification
     from .tasks import send_email_notification
 
     transaction.on_commit(lambda: send_email_notification.enqueue(notification.pk))
@@ -65,12 +113,24 @@ def email_send(*, notification_id: int) -> EmailNotification | None:
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.to_address],
-        connection=get_connection(),
     )
+    connection = get_connection()
+    if type(connection) is SmtpBackend:
+        connection = ReplyRecordingEmailBackend()
+    message.connection = connection
     try:
-        accepted = message.send()
+        connection.open()
+        try:
+            accepted = message.send()
+            reply = (
+                connection.last_reply()
+                if isinstance(connection, ReplyRecordingEmailBackend)
+                else ""
+            )
+        finally:
+            connection.close()
         status = EmailStatus.SENT if accepted else EmailStatus.FAILED
-        result = "accepted by server" if accepted else "not accepted"
+        result = reply or ("accepted by server" if accepted else "not accepted")
     except (smtplib.SMTPException, OSError) as exc:
         status, result = EmailStatus.FAILED, f"{type(exc).__name__}: {exc}"
     with transaction.atomic():

@@ -13,6 +13,8 @@ from amtsbote.audit.services import verify_chain
 from amtsbote.cases.models import Case, Jobcenter, Person
 from amtsbote.doc_requests.models import DocRequest
 from amtsbote.documents.models import Document
+from amtsbote.postbox.constants import Channel
+from amtsbote.postbox.models import Letter, PrintJob
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -68,6 +70,13 @@ def test_seed_demo_creates_the_jobcenter_once(monkeypatch, client):
     assert Document.objects.filter(case=anna.case).exists()
     assert Document.objects.count() >= 15
     assert DocRequest.objects.filter(case=anna.case, status="open").exists()
+    # Postbox: Anna consented to electronic Bekanntgabe, the other customer only to uploads.
+    assert set(Letter.objects.filter(case=anna.case).values_list("channel", flat=True)) == {
+        Channel.DIGITAL
+    }
+    paper = Letter.objects.exclude(case=anna.case)
+    assert paper.count() == 2 and {letter.channel for letter in paper} == {Channel.PAPER}
+    assert PrintJob.objects.filter(letter__in=paper).count() == 2
     assert verify_chain() is None
 
     assert client.login(email="anna@example.org", password="Demo-Passwort-fuer-Tests")

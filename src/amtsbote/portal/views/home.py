@@ -12,6 +12,7 @@ from django.views.i18n import set_language
 from amtsbote.accounts.services import user_language_set
 from amtsbote.doc_requests.constants import ItemStatus
 from amtsbote.doc_requests.selectors import open_requests_for_customer, submissions_for_customer
+from amtsbote.postbox.selectors import unread_count_for_customer
 
 from .http import AuthenticatedRequest
 
@@ -31,7 +32,12 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "portal/home.html",
-        {"person": person, "todos": todos, "receipts": receipts},
+        {
+            "person": person,
+            "todos": todos,
+            "receipts": receipts,
+            "unread_letters": unread_count_for_customer(request.user) if person else 0,
+        },
     )
 
 

@@ -6,11 +6,15 @@ import contextlib
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from amtsbote.core.sealing import seal_pdf
 from amtsbote.doc_requests.access import access_submission_for_customer
 from amtsbote.doc_requests.models import Submission
 
@@ -45,9 +49,9 @@ def receipt(request: AuthenticatedRequest, submission_uuid: str) -> HttpResponse
 @login_required
 def receipt_pdf(request: AuthenticatedRequest, submission_uuid: str) -> HttpResponse:
     submission = access_submission_for_customer(request.user, submission_uuid)
-    html = render_to_string(
-        "portal/receipt_pdf.html", _receipt_context(request, submission), request=request
-    )
+    context = _receipt_context(request, submission)
+    context["verify_url"] = settings.SITE_URL + reverse("portal:verify")
+    html = render_to_string("portal/receipt_pdf.html", context, request=request)
     # Imported here: WeasyPrint loads Pango on import, which only this view needs.
     import weasyprint
     from PIL import ImageFile
@@ -58,6 +62,13 @@ def receipt_pdf(request: AuthenticatedRequest, submission_uuid: str) -> HttpResp
     ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    # Sealed so that any change is detectable; the verify page and `manage.py
+    # verify_receipt` check it.
+    pdf = seal_pdf(
+        pdf,
+        reason=_("Receipt %(reference)s") % {"reference": submission.reference},
+        location=submission.case.jobcenter.name,
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="Eingangsbestaetigung-{submission.reference}.pdf"'
