@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from PIL import Image
+from playwright.sync_api import expect
 
 from amtsbote.accounts.tests.factories import PASSWORD
 from amtsbote.doc_requests.models import Submission
@@ -63,7 +64,7 @@ def test_upload_in_the_browser(page, live_server, doc_request):
     page.get_by_test_id("todo-open").click()
     screenshot(page, "request")
     send = page.get_by_test_id("send")
-    assert send.is_disabled()
+    expect(send).to_be_disabled()  # JavaScript disables it once the page has loaded
 
     page.get_by_test_id("camera-0").set_input_files(
         [
@@ -72,11 +73,11 @@ def test_upload_in_the_browser(page, live_server, doc_request):
         ]
     )
     item0 = page.get_by_test_id("item-0")
-    assert item0.get_by_test_id("page").count() == 2
-    assert send.is_enabled()
+    expect(item0.get_by_test_id("page")).to_have_count(2)  # photos are resized first
+    expect(send).to_be_enabled()
     # reorder: the PNG becomes page 1, then remove nothing; move it back
     item0.get_by_role("button", name="Move page 2 up").click()
-    assert "IMG_2.png" in item0.get_by_test_id("page").first.inner_text()
+    expect(item0.get_by_test_id("page").first).to_contain_text("IMG_2.png")
     item0.get_by_role("button", name="Move page 1 down").click()
 
     page.get_by_test_id("file-1").set_input_files(
@@ -87,7 +88,7 @@ def test_upload_in_the_browser(page, live_server, doc_request):
     )
     item1 = page.get_by_test_id("item-1")
     item1.get_by_role("button", name="Remove page 2").click()
-    assert item1.get_by_test_id("page").count() == 1
+    expect(item1.get_by_test_id("page")).to_have_count(1)
 
     screenshot(page, "request-with-pages")
     send.click()
@@ -115,8 +116,8 @@ def test_error_keeps_the_pages(page, live_server, doc_request):
     error.wait_for(state="visible")
     assert "PDF, JPEG, PNG" in error.inner_text()
     assert error.get_attribute("role") == "alert"
-    assert page.get_by_test_id("item-0").get_by_test_id("page").count() == 1
-    assert page.get_by_test_id("send").is_enabled()
+    expect(page.get_by_test_id("item-0").get_by_test_id("page")).to_have_count(1)
+    expect(page.get_by_test_id("send")).to_be_enabled()
     assert Submission.objects.count() == 0
     screenshot(page, "request-error")
 
