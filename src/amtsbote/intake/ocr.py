@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import tempfile
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -91,14 +92,23 @@ _engine: Any = None
 
 
 def _engine_start(tessdata: str, langs: str) -> None:
-    """In an OCR process: load the model once."""
+    """In an OCR process: load the model once; leave when the worker that started us is gone."""
     global _engine
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     import tesserocr
 
     _engine = tesserocr.PyTessBaseAPI(path=tessdata, lang=langs, psm=tesserocr.PSM.AUTO)
     _engine.SetVariable("tessedit_create_pdf", "1")
     _engine.SetVariable("tessedit_create_txt", "1")
+
+
+def _watch_parent(parent: int) -> None:
+    """A worker killed with SIGKILL cannot stop its OCR processes, and they would wait for
+    pages for ever (each holds its own end of the task queue): they stop themselves."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
 
 
 def _engine_run(data: bytes, suffix: str, dpi: int, timeout: int) -> tuple[str, bytes]:

@@ -97,14 +97,33 @@ def deployment(tmp_path) -> Iterator[Deployment]:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _run_until(command, deployment, sql, threshold, timeout=180) -> int | None:
-    """Start the command; SIGKILL it once ``sql`` counts ``threshold``; return its exit code."""
+def _children(pid: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(line) for line in found.split()]
+
+
+def _gone(pid: int) -> bool:
+    """Whether a process has ended (a zombie nobody reaps counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return True
+    return state in ("Z", "X")
+
+
+def _run_until(
+    command, deployment, sql, threshold, timeout=180, children: list[int] | None = None
+) -> int | None:
+    """Start the command; SIGKILL it once ``sql`` counts ``threshold``; return its exit code.
+    ``children`` receives the pids of the processes it had started when it was killed."""
     process = subprocess.Popen(
         command, env=deployment.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + timeout
     while process.poll() is None and time.monotonic() < deadline:
         if deployment.count(sql) >= threshold:
+            if children is not None:
+                children.extend(_children(process.pid))
             os.kill(process.pid, signal.SIGKILL)
             process.wait()
             return None
@@ -194,8 +213,17 @@ def test_worker_killed_in_the_middle_of_a_batch(deployment, tmp_path):
     worker = [*RUN, "db_worker", "--no-startup-delay", "--interval", "0.2"]
 
     # 1. the worker dies (SIGKILL) while it recognises the batch's pages
-    code = _run_until(worker, deployment, "select count(*) from intake_scanpage", 3)
+    orphans: list[int] = []
+    code = _run_until(
+        worker, deployment, "select count(*) from intake_scanpage", 3, children=orphans
+    )
     assert code is None, "finished before it could be killed: make the batch longer"
+    # Its OCR processes notice and stop, instead of waiting for pages for ever.
+    assert orphans, "the worker had started no OCR processes"
+    deadline = time.monotonic() + 15
+    while not all(_gone(pid) for pid in orphans) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert all(_gone(pid) for pid in orphans), "OCR processes outlived their worker"
     assert deployment.count("select count(*) from intake_scanpage") < page_count
     # Its task stays "running" for ever: nothing would finish the file without a hand-over.
     assert deployment.count("select count(*) from intake_scanfile where status = 'done'") == 0
