@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "amtsbote.documents",
     "amtsbote.doc_requests",
     "amtsbote.postbox",
+    "amtsbote.messaging",
+    "amtsbote.eforms",
     "amtsbote.intake",
     "amtsbote.portal",
     "amtsbote.desk",

@@ -247,3 +247,43 @@ REQUEST_ITEMS = (
     ("krankenversicherung", "", ""),
     ("schulbescheinigung", "", "Für jedes Kind ab 15 Jahren."),
 )
+
+# Messages: Anna's open question to her team, with the answer; Textbausteine of the jobcenter.
+MESSAGE = {
+    "subject": "Neue Miete ab März",
+    "question": (
+        "Guten Tag, unsere Miete steigt ab 1. März um 35 Euro. Den Brief des Vermieters "
+        "habe ich fotografiert. Muss ich noch etwas tun?"
+    ),
+    "answer": (
+        "Guten Tag Frau Schmidt, vielen Dank für Ihre Nachricht. Bitte senden Sie uns "
+        "zusätzlich die neue Nebenkostenaufstellung, dann passen wir die Leistung an."
+    ),
+}
+CANNED_REPLIES = (
+    (
+        "Eingang bestätigt",
+        "Guten Tag, vielen Dank für Ihre Nachricht. Wir haben sie erhalten und melden uns.",
+    ),
+    (
+        "Unterlagen fehlen",
+        "Guten Tag, damit wir Ihr Anliegen bearbeiten können, benötigen wir noch folgende "
+        "Unterlagen: …",
+    ),
+)
+# Online forms: Anna reported a move and a new bank account (Veränderungsmitteilung); moving
+# date relative to the day the demo is created.
+CHANGE_NOTICE_MOVE_DAYS_AGO = 12
+CHANGE_NOTICE: dict[str, dict[str, object]] = {
+    "parts": {"parts": ["move", "bank"]},
+    "move": {
+        "street": "Lindenallee 7",
+        "postal_code": "47051",
+        "city": "Musterstadt",
+        "rent": "420.00",
+        "service_charges": "95.00",
+        "heating": "60.00",
+    },
+    "bank": {"account_holder": "Anna Schmidt", "iban": "DE89 3704 0044 0532 0130 00"},
+    "remarks": {"remarks": "Der Mietvertrag folgt, sobald ich ihn unterschrieben zurück habe."},
+}

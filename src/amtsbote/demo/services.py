@@ -30,6 +30,14 @@ from amtsbote.documents import processing
 from amtsbote.documents.constants import Source
 from amtsbote.documents.models import Document, DocumentType
 from amtsbote.documents.services import document_create, document_mark_seen
+from amtsbote.eforms.definitions import registry as form_registry
+from amtsbote.eforms.services import draft_start, draft_step_save, form_submit
+from amtsbote.messaging.services import (
+    canned_reply_create,
+    thread_reply,
+    thread_start,
+    topic_defaults_ensure,
+)
 from amtsbote.postbox import rendering as letters
 from amtsbote.postbox.constants import ConsentKind, LetterKind, LetterTemplate
 from amtsbote.postbox.services import LetterSpec, consent_record, letter_create
@@ -312,6 +320,35 @@ class _Seeder:
                 created_by=staff,
             )
 
+    def _messages(self, person: Person, staff: User) -> None:
+        """Messages: one open thread with a photo, answered by the team; Textbausteine."""
+        assert person.user is not None
+        topics = {t.code: t for t in topic_defaults_ensure(jobcenter=person.case.jobcenter)}
+        message = thread_start(
+            customer=person.user,
+            topic=topics["leistung"],
+            subject=data.MESSAGE["subject"],
+            body=data.MESSAGE["question"],
+            files=[("mieterhoehung.jpg", page_jpeg(["Mieterhöhung", "ab 1. März"]))],
+        )
+        thread_reply(thread=message.thread, author=staff, body=data.MESSAGE["answer"])
+        for title, body in data.CANNED_REPLIES:
+            canned_reply_create(actor=staff, title=title, body=body)
+
+    def _change_notice(self, person: Person) -> None:
+        """Online forms: a sent Veränderungsmitteilung (move and bank account) with its PDF
+        and the follow-up request for Mietvertrag and Meldebescheinigung."""
+        assert person.user is not None
+        definition = form_registry.get("veraenderungsmitteilung")
+        assert definition is not None
+        moved = timezone.localdate() - dt.timedelta(days=data.CHANGE_NOTICE_MOVE_DAYS_AGO)
+        draft = draft_start(user=person.user, definition=definition)
+        for step, values in data.CHANGE_NOTICE.items():
+            if step == "move":
+                values = {**values, "moving_date": moved.isoformat()}
+            draft = draft_step_save(draft=draft, user=person.user, step_key=step, values=values)
+        form_submit(draft=draft, user=person.user)
+
     # --- all of it ---------------------------------------------------------------------------
 
     def seed(self, *, with_documents: bool) -> Jobcenter:
@@ -357,6 +394,10 @@ class _Seeder:
             if with_documents and user is not None and index in (0, data.PORTAL_CASES[0]):
                 # Anna gets her letters in the portal; the other customer on paper.
                 self._letters(head, staff["ben"], bekanntgabe_consent=index == 0)
+
+            if with_documents and index == 0 and user is not None:
+                self._messages(head, staff["ben"])
+                self._change_notice(head)
 
             if index == 0:
                 self._request(

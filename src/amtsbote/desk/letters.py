@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from amtsbote.accounts.models import ActivationCode
 from amtsbote.core import refcodes
+from amtsbote.documents.processing import html_to_pdf
 
 
 def activation_url(code: str) -> str:
@@ -44,6 +45,4 @@ def activation_letter_pdf(activation: ActivationCode, code: str) -> bytes:
         html = render_to_string(
             "desk/letters/activation_letter.html", activation_context(activation, code)
         )
-    import weasyprint  # slow to import: only where a letter is printed
-
-    return weasyprint.HTML(string=html, base_url=str(settings.STATIC_ROOT)).write_pdf()
+    return html_to_pdf(html)

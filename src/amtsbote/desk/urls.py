@@ -1,7 +1,7 @@
 from django.urls import path
 
-from . import urls_intake, urls_search
-from .views import activation, cases, documents, inbox, postbox, requests
+from . import urls_intake, urls_messaging, urls_search
+from .views import activation, cases, documents, eforms, inbox, postbox, requests
 
 app_name = "desk"
 urlpatterns = [
@@ -62,4 +62,9 @@ urlpatterns += [
     path("print/printed/", postbox.print_mark_printed, name="print_printed"),
     path("print/posted/", postbox.print_mark_posted, name="print_posted"),
 ]
+urlpatterns += [
+    path("cases/<uuid:case_uuid>/forms/", eforms.case_forms, name="case_forms"),
+    path("forms/<uuid:submission_uuid>/", eforms.form_detail, name="form_detail"),
+]
 urlpatterns += urls_search.urlpatterns + urls_intake.urlpatterns
+urlpatterns += urls_messaging.urlpatterns

@@ -61,6 +61,51 @@ def doc_request_create(
     """Ask the household for documents; tell every member with a portal account."""
     if team.jobcenter_id != case.jobcenter_id or not created_by.teams.filter(pk=team.pk).exists():
         raise PermissionDenied(_("You can only ask for documents on behalf of your own team."))
+    return _doc_request_insert(
+        case=case, team=team, created_by=created_by, items=items, deadline=deadline, message=message
+    )
+
+
+@transaction.atomic
+def doc_request_create_follow_up(
+    *,
+    case: Case,
+    team: Team,
+    customer: User,
+    items: list[ItemSpec],
+    message: str = "",
+    reason: str = "",
+) -> DocRequest:
+    """A request started by a rule, not by staff: what a customer's online form implies
+    (a move needs the rent contract). ``customer`` (a member of the household who sent the
+    form) is recorded as its originator; ``team`` is the team that works on it and must
+    work on the case. Same deadline, legal hint and notification as any request."""
+    person = getattr(customer, "person", None)
+    if person is None or person.case_id != case.pk:
+        raise PermissionDenied(_("This household is not yours."))
+    if team.jobcenter_id != case.jobcenter_id or not case.teams.filter(pk=team.pk).exists():
+        raise PermissionDenied(_("This team does not work on the household."))
+    return _doc_request_insert(
+        case=case,
+        team=team,
+        created_by=customer,
+        items=items,
+        deadline=None,
+        message=message,
+        reason=reason,
+    )
+
+
+def _doc_request_insert(
+    *,
+    case: Case,
+    team: Team,
+    created_by: User,
+    items: list[ItemSpec],
+    deadline: dt.date | None,
+    message: str,
+    reason: str = "",
+) -> DocRequest:
     items = [item for item in items if item.document_type or item.label.strip()]
     if not items:
         raise ValidationFailed(_("Choose at least one document or describe what is needed."))
@@ -97,7 +142,11 @@ def doc_request_create(
         subject=request,
         jobcenter_id=case.jobcenter_id,
         case_id=case.pk,
-        data={"items": [i.label or str(i.document_type) for i in items], "deadline": deadline},
+        data={
+            "items": [i.label or str(i.document_type) for i in items],
+            "deadline": deadline,
+            **({"reason": reason} if reason else {}),
+        },
     )
     path = reverse("portal:request", args=[request.uuid])
     for recipient in User.objects.filter(person__case=case):

@@ -215,6 +215,20 @@ def is_archival(data: bytes) -> bool:
     return bool(pdfa.validate_written(io.BytesIO(data), PDFA_FLAVOUR).passed)
 
 
+def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
+    """A PDF of an HTML page (letters, receipts, records) rendered by WeasyPrint.
+
+    ``base_url`` resolves relative links (default: the collected static files).
+    """
+    # Imported here: WeasyPrint loads Pango on import, which only PDF rendering needs.
+    import weasyprint
+
+    # Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES = True, which
+    # would let truncated photos pass the upload checks above: undo it.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    return weasyprint.HTML(string=html, base_url=base_url or str(settings.STATIC_ROOT)).write_pdf()
+
+
 def render_page(pdf: bytes, index: int, *, width: int, quality: int = 80) -> bytes:
     """Page ``index`` as a JPEG ``width`` pixels wide."""
     with PDFIUM_LOCK:

@@ -17,21 +17,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from amtsbote.cases.models import Case, Person
+from amtsbote.documents.processing import html_to_pdf
 
 from .models import Letter, PrintJob
 
 A4_POINTS = (595.28, 841.89)
-
-
-def html_to_pdf(html: str) -> bytes:
-    # Imported here: WeasyPrint loads Pango on import, which only PDF rendering needs.
-    import weasyprint
-    from PIL import ImageFile
-
-    # Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES = True, which
-    # would let truncated photos pass the upload check in documents.processing: undo it.
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    return weasyprint.HTML(string=html, base_url=str(settings.STATIC_ROOT)).write_pdf()
 
 
 def letter_context(case: Case, addressee: Person, subject: str, **extra: Any) -> dict[str, Any]:

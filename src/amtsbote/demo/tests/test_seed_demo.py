@@ -13,6 +13,8 @@ from amtsbote.audit.services import verify_chain
 from amtsbote.cases.models import Case, Jobcenter, Person
 from amtsbote.doc_requests.models import DocRequest
 from amtsbote.documents.models import Document
+from amtsbote.eforms.models import FormSubmission
+from amtsbote.messaging.models import Thread
 from amtsbote.postbox.constants import Channel
 from amtsbote.postbox.models import Letter, PrintJob
 
@@ -77,6 +79,18 @@ def test_seed_demo_creates_the_jobcenter_once(monkeypatch, client):
     paper = Letter.objects.exclude(case=anna.case)
     assert paper.count() == 2 and {letter.channel for letter in paper} == {Channel.PAPER}
     assert PrintJob.objects.filter(letter__in=paper).count() == 2
+    # Messages: Anna's open thread with a photo and the team's answer.
+    thread = Thread.objects.get(case=anna.case)
+    assert thread.is_open and thread.team.name == "Leistung"
+    assert [m.from_staff for m in thread.messages.all()] == [False, True]
+    assert thread.messages.first().document is not None
+    # Online forms: Anna's Veränderungsmitteilung with its PDF and follow-up request.
+    notice = FormSubmission.objects.get(case=anna.case)
+    assert notice.form_code == "veraenderungsmitteilung" and notice.document.current_version
+    assert [i.document_type.code for i in notice.follow_ups.get().items.all()] == [
+        "mietvertrag",
+        "meldebescheinigung",
+    ]
     assert verify_chain() is None
 
     assert client.login(email="anna@example.org", password="Demo-Passwort-fuer-Tests")

@@ -2,7 +2,17 @@
 
 from .activation import activate
 from .documents import document_thumbnail, documents
+from .eforms import (
+    form_discard,
+    form_receipt,
+    form_receipt_pdf,
+    form_start,
+    form_step,
+    form_summary,
+    forms_index,
+)
 from .home import home, language
+from .messages import message_receipt, message_receipt_pdf, messages, thread, thread_new
 from .postbox import consents, letter, letter_file, letter_paper, postbox
 from .receipts import receipt, receipt_pdf
 from .uploads import request_upload
@@ -13,14 +23,26 @@ __all__ = [
     "consents",
     "document_thumbnail",
     "documents",
+    "form_discard",
+    "form_receipt",
+    "form_receipt_pdf",
+    "form_start",
+    "form_step",
+    "form_summary",
+    "forms_index",
     "home",
     "language",
     "letter",
     "letter_file",
     "letter_paper",
+    "message_receipt",
+    "message_receipt_pdf",
+    "messages",
     "postbox",
     "receipt",
     "receipt_pdf",
     "request_upload",
+    "thread",
+    "thread_new",
     "verify",
 ]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from amtsbote.core.sealing import seal_pdf
 from amtsbote.doc_requests.access import access_submission_for_customer
 from amtsbote.doc_requests.models import Submission
+from amtsbote.documents.processing import html_to_pdf
 
 from .http import AuthenticatedRequest
 
@@ -52,16 +53,7 @@ def receipt_pdf(request: AuthenticatedRequest, submission_uuid: str) -> HttpResp
     context = _receipt_context(request, submission)
     context["verify_url"] = settings.SITE_URL + reverse("portal:verify")
     html = render_to_string("portal/receipt_pdf.html", context, request=request)
-    # Imported here: WeasyPrint loads Pango on import, which only this view needs.
-    import weasyprint
-    from PIL import ImageFile
-
-    # Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES = True, which
-    # would let truncated photos pass the upload check in documents.processing. Undo it; the
-    # receipt contains no images.
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-
-    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
     # Sealed so that any change is detectable; the verify page and `manage.py
     # verify_receipt` check it.
     pdf = seal_pdf(

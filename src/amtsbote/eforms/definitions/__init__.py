@@ -1,0 +1,1 @@
+"""The forms customers fill in, defined in code with versions; see docs/eforms.md."""

@@ -1,0 +1,207 @@
+"""Nachrichten: the customer's threads with the case team, a new message, receipts.
+
+A thread belongs to the household member who started it (or whom staff wrote to); other
+members of the household do not see it. Attachments go into the e-file like any upload.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from amtsbote.core.exceptions import AmtsboteError
+from amtsbote.core.sealing import seal_pdf
+from amtsbote.documents.processing import accepted_formats_text, check_size, html_to_pdf
+from amtsbote.messaging.access import access_message_for_customer, access_thread_for_customer
+from amtsbote.messaging.models import Message
+from amtsbote.messaging.selectors import messages_of, threads_for_customer, topics_for_jobcenter
+from amtsbote.messaging.services import (
+    message_send_by_customer,
+    thread_mark_read,
+    thread_start,
+    topic_defaults_ensure,
+)
+from amtsbote.postbox.access import access_letter_for_customer
+
+from ..forms_messaging import MessageForm, ThreadForm
+from .http import AuthenticatedRequest
+from .uploads import FILE_ACCEPT
+
+FILE_FIELDS = ("photos", "files")
+
+
+def _files(request: AuthenticatedRequest) -> list[tuple[str, bytes]]:
+    """Photos and files from both pickers; a file over the limit is refused unread."""
+    uploads = [upload for name in FILE_FIELDS for upload in request.FILES.getlist(name)]
+    for upload in uploads:
+        check_size(upload.name or "", upload.size or 0)
+    return [(upload.name or "", upload.read()) for upload in uploads]
+
+
+def _upload_context() -> dict[str, Any]:
+    return {
+        "file_accept": FILE_ACCEPT,
+        "accepted_formats": accepted_formats_text(),
+        "max_files": settings.UPLOAD_MAX_FILES,
+        "max_file_mb": settings.UPLOAD_MAX_FILE_BYTES // (1024 * 1024),
+    }
+
+
+def _person(request: AuthenticatedRequest) -> Any:
+    person = getattr(request.user, "person", None)
+    if person is None:
+        raise Http404("no household")
+    return person
+
+
+@require_GET
+@login_required
+def messages(request: AuthenticatedRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/messaging/list.html",
+        {"threads": list(threads_for_customer(request.user)), "person": _person(request)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def thread_new(request: AuthenticatedRequest) -> HttpResponse:
+    person = _person(request)
+    jobcenter = person.case.jobcenter
+    topics = topics_for_jobcenter(jobcenter)
+    if not topics.exists():
+        topic_defaults_ensure(jobcenter=jobcenter)
+    letter = None
+    if letter_uuid := request.GET.get("letter") or request.POST.get("letter"):
+        letter = access_letter_for_customer(request.user, letter_uuid)
+    initial: dict[str, Any] = {}
+    if letter is not None:
+        initial["subject"] = _("Question about: %(subject)s") % {"subject": letter.subject}
+        initial["topic"] = topics.filter(code="leistung").first()
+    form = ThreadForm(request.POST or None, initial=initial, topics=topics)
+    status = 200
+    if request.method == "POST":
+        try:
+            if form.is_valid():
+                message = thread_start(
+                    customer=request.user,
+                    topic=form.cleaned_data["topic"],
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    files=_files(request),
+                    regarding=letter.document if letter else None,
+                )
+                return redirect("portal:message_receipt", message_uuid=message.uuid)
+        except (TooManyFilesSent, RequestDataTooBig):
+            form.add_error(
+                None,
+                _("Please send at most %(max)s files at once.")
+                % {"max": settings.UPLOAD_MAX_FILES},
+            )
+        except AmtsboteError as exc:
+            form.add_error(None, exc.message)
+        status = 400
+    return render(
+        request,
+        "portal/messaging/new.html",
+        {"form": form, "letter": letter, **_upload_context()},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def thread(request: AuthenticatedRequest, thread_uuid: str) -> HttpResponse:
+    found = access_thread_for_customer(request.user, thread_uuid)
+    form = MessageForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        try:
+            if form.is_valid():
+                message = message_send_by_customer(
+                    thread=found,
+                    customer=request.user,
+                    body=form.cleaned_data["body"],
+                    files=_files(request),
+                )
+                return redirect("portal:message_receipt", message_uuid=message.uuid)
+        except (TooManyFilesSent, RequestDataTooBig):
+            form.add_error(
+                None,
+                _("Please send at most %(max)s files at once.")
+                % {"max": settings.UPLOAD_MAX_FILES},
+            )
+        except AmtsboteError as exc:
+            form.add_error(None, exc.message)
+        status = 400
+    else:
+        thread_mark_read(thread=found, user=request.user)
+    return render(
+        request,
+        "portal/messaging/thread.html",
+        {
+            "thread": found,
+            "thread_messages": list(messages_of(found)),
+            "form": form,
+            **_upload_context(),
+        },
+        status=status,
+    )
+
+
+def _receipt_context(request: AuthenticatedRequest, message: Message) -> dict[str, Any]:
+    manifest = message.manifest or {}
+    received_at = message.created_at
+    if raw := manifest.get("received_at"):
+        with contextlib.suppress(ValueError):
+            received_at = dt.datetime.fromisoformat(raw)
+    files = manifest.get("files", [])
+    return {
+        "message": message,
+        "thread": message.thread,
+        "received_at": received_at,
+        "files": files,
+        "total_files": len(files),
+        "total_pages": sum(f.get("pages", 0) for f in files),
+        "text_sha256": manifest.get("text_sha256", ""),
+        "jobcenter": message.thread.case.jobcenter,
+        "customer_name": message.thread.person.full_name,
+    }
+
+
+@require_GET
+@login_required
+def message_receipt(request: AuthenticatedRequest, message_uuid: str) -> HttpResponse:
+    message = access_message_for_customer(request.user, message_uuid)
+    return render(request, "portal/messaging/receipt.html", _receipt_context(request, message))
+
+
+@require_GET
+@login_required
+def message_receipt_pdf(request: AuthenticatedRequest, message_uuid: str) -> HttpResponse:
+    message = access_message_for_customer(request.user, message_uuid)
+    context = _receipt_context(request, message)
+    context["verify_url"] = settings.SITE_URL + reverse("portal:verify")
+    html = render_to_string("portal/messaging/receipt_pdf.html", context, request=request)
+    pdf = seal_pdf(
+        html_to_pdf(html),
+        reason=_("Receipt %(reference)s") % {"reference": message.reference},
+        location=message.thread.case.jobcenter.name,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="Eingangsbestaetigung-{message.reference}.pdf"'
+    )
+    return response
