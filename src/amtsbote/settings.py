@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "amtsbote.messaging",
     "amtsbote.eforms",
     "amtsbote.intake",
+    "amtsbote.records",
     "amtsbote.portal",
     "amtsbote.desk",
     "amtsbote.demo",
@@ -225,6 +226,8 @@ CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 SESSION_COOKIE_AGE = 60 * 60 * 8
 
 ACTIVATION_CODE_VALID_DAYS = 30
+# Break-glass: how long access to a case outside one's teams lasts once a reason is given.
+BREAK_GLASS_HOURS = int(env("BREAK_GLASS_HOURS", "8"))
 ACTIVATION_MAX_ATTEMPTS_PER_HOUR = int(env("ACTIVATION_MAX_ATTEMPTS_PER_HOUR", "5"))
 
 # --- cache (throttles) ----------------------------------------------------------------------

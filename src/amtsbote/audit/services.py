@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
@@ -136,11 +138,109 @@ def record_many(
     return len(events)
 
 
+@dataclass(frozen=True)
+class ChainBreak:
+    """The first place where the chain does not hold, and what is wrong there."""
+
+    kind: str  # "altered", "inserted", "deleted"
+    event_id: int | None
+    occurred_at: datetime.datetime | None
+    action: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    count: int
+    first_break: ChainBreak | None
+
+    @property
+    def intact(self) -> bool:
+        return self.first_break is None
+
+
+def _break(kind: str, event: AuditEvent | None, detail: str) -> ChainBreak:
+    return ChainBreak(
+        kind=kind,
+        event_id=event.id if event else None,
+        occurred_at=event.occurred_at if event else None,
+        action=event.action if event else "",
+        detail=detail,
+    )
+
+
+def _self_consistent(event: AuditEvent) -> bool:
+    return event.hash == _digest(event.prev_hash, _payload(event))
+
+
+def check_chain() -> ChainReport:
+    """Walk the whole chain in id order and name the first broken event.
+
+    - altered: an event's content no longer matches its own hash;
+    - inserted: an event that the next event skips (it links to the event before), or
+      events after the recorded chain head;
+    - deleted: an event that does not link to the one before it (events between are
+      missing), or the chain ends before the recorded head.
+
+    Someone who can rewrite every later event and the head row as well is not detected:
+    anchor the head hash outside the database (see docs/records.md).
+    """
+    head = AuditChainHead.objects.filter(pk=1).values_list("hash", flat=True).first()
+    events = AuditEvent.objects.order_by("id").iterator(chunk_size=2000)
+    count = 0
+    before_prev, prev = "", GENESIS
+    previous: AuditEvent | None = None
+    pending: AuditEvent | None = None  # a broken event, judged once its successor is seen
+
+    def judge(event: AuditEvent, successor: AuditEvent | None) -> ChainBreak:
+        if successor is not None and successor.prev_hash == prev and _self_consistent(successor):
+            return _break("inserted", event, "the next event links past it: it was inserted")
+        if not _self_consistent(event):
+            return _break("altered", event, "its content does not match its hash: altered")
+        return _break(
+            "deleted", event, "it does not link to the event before it: events were deleted"
+        )
+
+    for event in events:
+        count += 1
+        if pending is not None:
+            return ChainReport(count, judge(pending, event))
+        if _self_consistent(event) and event.prev_hash == prev:
+            before_prev, prev, previous = prev, event.hash, event
+            continue
+        if previous is not None and event.prev_hash == before_prev and _self_consistent(event):
+            return ChainReport(
+                count, _break("inserted", previous, "the next event links past it: it was inserted")
+            )
+        pending = event
+    if pending is not None:
+        return ChainReport(count, judge(pending, None))
+    if head is None:
+        return ChainReport(count, _tail_break("", previous) if count else None)
+    if head != prev:
+        fresh = AuditChainHead.objects.filter(pk=1).values_list("hash", flat=True).first()
+        if fresh != prev:  # not just an event written while we were reading
+            return ChainReport(count, _tail_break(fresh or "", previous))
+    return ChainReport(count, None)
+
+
+def _tail_break(head: str, last: AuditEvent | None) -> ChainBreak:
+    after = AuditEvent.objects.filter(hash=head).values_list("id", flat=True).first()
+    if after is not None:
+        first_extra = AuditEvent.objects.filter(id__gt=after).order_by("id").first()
+        return _break(
+            "inserted", first_extra, "it lies after the recorded chain head: it was inserted"
+        )
+    if not head:
+        return _break("deleted", last, "the recorded chain head is missing")
+    return _break(
+        "deleted",
+        last,
+        "the chain ends here but the recorded head is later: newer events were deleted",
+    )
+
+
 def verify_chain() -> int | None:
-    """Return the id of the first event whose hash does not match, or None if all is intact."""
-    prev = GENESIS
-    for event in AuditEvent.objects.order_by("id").iterator():
-        if event.prev_hash != prev or event.hash != _digest(prev, _payload(event)):
-            return event.id
-        prev = event.hash
-    return None
+    """Return the id of the first broken event, or None if all is intact (see check_chain)."""
+    broken = check_chain().first_break
+    return None if broken is None else (broken.event_id or 0)

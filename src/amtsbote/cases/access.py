@@ -7,15 +7,36 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
+from amtsbote import audit
 from amtsbote.accounts.models import ActivationCode, User
 
 from .models import Case, Person
-from .selectors import cases_for_staff
+from .selectors import cases_for_staff, cases_of_jobcenter
 
 
 def access_case_for_staff(user: User, case_uuid: uuid.UUID | str) -> Case:
     try:
         return cases_for_staff(user).select_related("jobcenter").get(uuid=case_uuid)
+    except (Case.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404("no such case") from exc
+
+
+def record_case_read(user: User, case: Case, *, view: str) -> None:
+    """A staff read of the household's file (§ 67 SGB X), in the request's transaction."""
+    audit.record(
+        "cases.case.view",
+        actor=user,
+        subject=case,
+        jobcenter_id=case.jobcenter_id,
+        case_id=case.pk,
+        data={"view": view},
+    )
+
+
+def access_case_for_break_glass(user: User, case_uuid: uuid.UUID | str) -> Case:
+    """A case of the user's own jobcenter, to ask for break-glass access; never another's."""
+    try:
+        return cases_of_jobcenter(user).select_related("jobcenter").get(uuid=case_uuid)
     except (Case.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("no such case") from exc
 

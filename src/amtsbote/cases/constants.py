@@ -39,3 +39,12 @@ DEFAULT_REGISTERS: list[tuple[str, str]] = [
     ("bescheide", "Bescheide"),
     ("schriftverkehr", "Schriftverkehr"),
 ]
+
+
+class BreakGlassReason(models.TextChoices):
+    """Why a staff member opens a case outside their teams (§ 67 SGB X: need-to-know)."""
+
+    SUBSTITUTION = "substitution", _("Standing in for a colleague (Vertretung)")
+    URGENT = "urgent", _("Urgent case (Eilfall)")
+    INQUIRY = "inquiry", _("Inquiry at the counter or by phone (Auskunft)")
+    OTHER = "other", _("Other reason")

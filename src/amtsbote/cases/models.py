@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amtsbote.core.models import BaseModel
 
-from .constants import Bundesland, CaseStatus
+from .constants import BreakGlassReason, Bundesland, CaseStatus
 from .validators import validate_bg_number, validate_customer_number
 
 
@@ -23,6 +23,13 @@ class Jobcenter(BaseModel):
     )
     address = models.TextField(_("postal address"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
+    show_staff_names = models.BooleanField(
+        _("show staff names to customers"),
+        default=False,
+        help_text=_(
+            "On the customer's access list, show staff by name; otherwise by role and team."
+        ),
+    )
 
     class Meta:
         verbose_name = _("jobcenter")
@@ -127,3 +134,30 @@ class Person(BaseModel):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class BreakGlassGrant(BaseModel):
+    """Time-limited access to a case outside the staff member's teams, with a reason."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.PROTECT,
+        related_name="break_glass_grants",
+    )
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="break_glass_grants"
+    )
+    category = models.CharField(
+        _("reason category"), max_length=20, choices=BreakGlassReason.choices
+    )
+    reason = models.TextField(_("reason"))
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("break-glass access")
+        verbose_name_plural = _("break-glass accesses")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} ({self.user})"

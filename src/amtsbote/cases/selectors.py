@@ -2,19 +2,72 @@
 
 from __future__ import annotations
 
+from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from amtsbote.accounts.models import User
+from amtsbote.accounts.constants import STAFF_ROLES, Role
+from amtsbote.accounts.models import Team, User
+from amtsbote.audit.models import AuditEvent
 
-from .models import Case
+from .models import BreakGlassGrant, Case
 from .validators import normalize_number
 
 
 def cases_for_staff(user: User) -> QuerySet[Case]:
-    """Cases of the user's jobcenter that one of the user's teams works on (need-to-know)."""
+    """Cases of the user's jobcenter that one of the user's teams works on (need-to-know),
+    and cases opened by break-glass while the grant lasts."""
     if not user.is_authenticated or not user.works_on_cases or user.jobcenter_id is None:
         return Case.objects.none()
-    return Case.objects.filter(jobcenter_id=user.jobcenter_id, teams__members=user).distinct()
+    own = Case.teams.through.objects.filter(team__members=user).values("case_id")
+    granted = BreakGlassGrant.objects.filter(user=user, expires_at__gt=timezone.now()).values(
+        "case_id"
+    )
+    return Case.objects.filter(Q(id__in=own) | Q(id__in=granted), jobcenter_id=user.jobcenter_id)
+
+
+def cases_of_jobcenter(user: User) -> QuerySet[Case]:
+    """Every case of the user's jobcenter: only to find a case for break-glass, never to read."""
+    if not user.is_authenticated or not user.works_on_cases or user.jobcenter_id is None:
+        return Case.objects.none()
+    return Case.objects.filter(jobcenter_id=user.jobcenter_id)
+
+
+def break_glass_grants_for_lead(user: User) -> QuerySet[BreakGlassGrant]:
+    """Break-glass accesses in the team lead's jobcenter, newest first; nothing for others."""
+    if not user.is_authenticated or user.role != Role.TEAM_LEAD or user.jobcenter_id is None:
+        return BreakGlassGrant.objects.none()
+    return (
+        BreakGlassGrant.objects.filter(case__jobcenter_id=user.jobcenter_id)
+        .select_related("user", "case")
+        .order_by("-created_at", "-id")
+    )
+
+
+# What counts as a staff read of a household's file for the customer's access list.
+READ_ACTION_SUFFIXES = (".view", ".download", ".read", ".search")
+BREAK_GLASS_ACTION = "cases.breakglass.grant"
+
+
+def staff_reads_for_case(case: Case) -> QuerySet[AuditEvent]:
+    """Audited reads of the case and its documents by staff, newest first (DSGVO Art. 15).
+
+    The customer's own reads and the system's are left out; the actor's teams come along.
+    """
+    reads = Q(action=BREAK_GLASS_ACTION)
+    for suffix in READ_ACTION_SUFFIXES:
+        reads |= Q(action__endswith=suffix)
+    return (
+        AuditEvent.objects.filter(reads, case_id=case.pk, actor__role__in=STAFF_ROLES)
+        .select_related("actor")
+        .prefetch_related(
+            models.Prefetch(
+                "actor__teams",
+                queryset=Team.objects.filter(jobcenter_id=case.jobcenter_id).order_by("name"),
+            )
+        )
+        .order_by("-occurred_at", "-id")
+    )
 
 
 def case_search(

@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amtsbote import audit
 from amtsbote.accounts.models import Team, User
+from amtsbote.core.exceptions import PermissionDenied, ValidationFailed
 
-from .constants import DEFAULT_REGISTERS
-from .models import Case, FilePlanEntry, Jobcenter, Person
+from .constants import DEFAULT_REGISTERS, CaseStatus
+from .models import BreakGlassGrant, Case, FilePlanEntry, Jobcenter, Person
 from .validators import normalize_number
 
 
@@ -127,3 +131,80 @@ def person_update(
         data={"fields": changed},
     )
     return person
+
+
+@transaction.atomic
+def case_close(
+    *, case: Case, actor: User | None = None, closed_at: dt.datetime | None = None
+) -> Case:
+    """Close the case (the household no longer receives benefits); retention counts from here."""
+    case.status = CaseStatus.CLOSED
+    case.closed_at = closed_at or timezone.now()
+    case.save(update_fields=["status", "closed_at", "updated_at"])
+    audit.record(
+        "cases.case.close",
+        actor=actor,
+        subject=case,
+        jobcenter_id=case.jobcenter_id,
+        case_id=case.pk,
+        data={"closed_at": case.closed_at.isoformat()},
+    )
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, actor: User | None = None) -> Case:
+    """Reopen a closed case; its retention period no longer runs."""
+    case.status = CaseStatus.ACTIVE
+    case.closed_at = None
+    case.save(update_fields=["status", "closed_at", "updated_at"])
+    audit.record(
+        "cases.case.reopen",
+        actor=actor,
+        subject=case,
+        jobcenter_id=case.jobcenter_id,
+        case_id=case.pk,
+    )
+    return case
+
+
+BREAK_GLASS_REASON_MIN_LENGTH = 20
+
+
+@transaction.atomic
+def break_glass_grant(*, user: User, case: Case, category: str, reason: str) -> BreakGlassGrant:
+    """Open a case outside the user's teams for ``BREAK_GLASS_HOURS``; audited with the reason.
+
+    Only staff who work on cases, only in their own jobcenter, only with a real reason.
+    """
+    reason = reason.strip()
+    if not user.works_on_cases or user.jobcenter_id != case.jobcenter_id:
+        raise PermissionDenied(_("Break-glass access is only possible in your own jobcenter."))
+    if len(reason) < BREAK_GLASS_REASON_MIN_LENGTH:
+        raise ValidationFailed(
+            _("Please describe the reason in at least %(count)d characters.")
+            % {"count": BREAK_GLASS_REASON_MIN_LENGTH}
+        )
+    grant = BreakGlassGrant(
+        user=user,
+        case=case,
+        category=category,
+        reason=reason,
+        expires_at=timezone.now() + dt.timedelta(hours=settings.BREAK_GLASS_HOURS),
+    )
+    grant.full_clean()
+    grant.save()
+    audit.record(
+        "cases.breakglass.grant",
+        actor=user,
+        subject=case,
+        jobcenter_id=case.jobcenter_id,
+        case_id=case.pk,
+        data={
+            "category": category,
+            "reason": reason,
+            "expires_at": grant.expires_at.isoformat(),
+            "grant": str(grant.uuid),
+        },
+    )
+    return grant

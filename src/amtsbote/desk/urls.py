@@ -1,7 +1,17 @@
 from django.urls import path
 
 from . import urls_intake, urls_messaging, urls_search
-from .views import activation, cases, documents, eforms, inbox, postbox, requests
+from .views import (
+    activation,
+    breakglass,
+    cases,
+    documents,
+    eforms,
+    inbox,
+    postbox,
+    records,
+    requests,
+)
 
 app_name = "desk"
 urlpatterns = [
@@ -66,5 +76,28 @@ urlpatterns += [
     path("cases/<uuid:case_uuid>/forms/", eforms.case_forms, name="case_forms"),
     path("forms/<uuid:submission_uuid>/", eforms.form_detail, name="form_detail"),
 ]
+urlpatterns += [
+    path(
+        "cases/<uuid:case_uuid>/break-glass/",
+        breakglass.break_glass_request,
+        name="break_glass_request",
+    ),
+    path("break-glass/", breakglass.break_glass_list, name="break_glass_list"),
+]
 urlpatterns += urls_search.urlpatterns + urls_intake.urlpatterns
 urlpatterns += urls_messaging.urlpatterns
+urlpatterns += [
+    path("records/", records.records_overview, name="records"),
+    path(
+        "records/proposals/<uuid:proposal_uuid>/decide/",
+        records.proposal_decide,
+        name="records_decide",
+    ),
+    path(
+        "records/proposals/<uuid:proposal_uuid>/certificate.pdf",
+        records.certificate,
+        name="records_certificate",
+    ),
+    path("records/holds/", records.hold_set, name="records_hold_set"),
+    path("records/holds/<uuid:hold_uuid>/lift/", records.hold_lift, name="records_hold_lift"),
+]

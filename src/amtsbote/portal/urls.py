@@ -12,6 +12,7 @@ urlpatterns = [
     path("receipts/<uuid:submission_uuid>/pdf/", views.receipt_pdf, name="receipt_pdf"),
     path("verify/", views.verify, name="verify"),
     path("documents/", views.documents, name="documents"),
+    path("accesses/", views.accesses, name="accesses"),
     path("postbox/", views.postbox, name="postbox"),
     path("postbox/<uuid:letter_uuid>/", views.letter, name="letter"),
     path("postbox/<uuid:letter_uuid>/file/", views.letter_file, name="letter_file"),

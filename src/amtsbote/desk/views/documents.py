@@ -11,7 +11,9 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from amtsbote import audit
 from amtsbote.documents.access import access_document_for_staff, access_version_for_staff
+from amtsbote.documents.models import DocumentVersion
 from amtsbote.documents.processing import THUMBNAIL_MIME_TYPE
 from amtsbote.documents.services import (
     document_mark_seen,
@@ -65,10 +67,27 @@ def document_detail(request: HttpRequest, document_uuid: uuid.UUID) -> HttpRespo
     )
 
 
+def _record_version_read(request: HttpRequest, version: DocumentVersion, what: str) -> None:
+    """A page image or thumbnail is a read of the document's content (§ 67 SGB X).
+
+    Its own action (not ``….view``): the customer's access list shows the document view,
+    not every image the viewer loads.
+    """
+    audit.record(
+        "documents.version.image_view",
+        actor=request.user,
+        subject=version.document,
+        jobcenter_id=version.document.case.jobcenter_id,
+        case_id=version.document.case_id,
+        data={"version": version.number, "what": what},
+    )
+
+
 @require_GET
 @staff_required
 def version_page(request: HttpRequest, version_uuid: uuid.UUID, number: int) -> HttpResponse:
     version = access_version_for_staff(request.user, version_uuid)  # type: ignore[arg-type]
+    _record_version_read(request, version, f"page {number}")
     try:
         data = page_image(version=version, index=number - 1, width=_page_width(request))
     except IndexError as exc:
@@ -80,6 +99,7 @@ def version_page(request: HttpRequest, version_uuid: uuid.UUID, number: int) -> 
 @staff_required
 def version_thumbnail(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponse:
     version = access_version_for_staff(request.user, version_uuid)  # type: ignore[arg-type]
+    _record_version_read(request, version, "thumbnail")
     if not version.thumbnail:
         raise Http404("no thumbnail")
     with version.thumbnail.open("rb") as handle:

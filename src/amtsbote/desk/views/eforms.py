@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from amtsbote import audit
 from amtsbote.accounts.models import User
-from amtsbote.cases.access import access_case_for_staff
+from amtsbote.cases.access import access_case_for_staff, record_case_read
 from amtsbote.eforms import engine
 from amtsbote.eforms.access import access_form_submission_for_staff
 from amtsbote.eforms.definitions import registry
@@ -28,6 +28,7 @@ def _user(request: HttpRequest) -> User:
 @staff_required
 def case_forms(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
     case = access_case_for_staff(_user(request), case_uuid)
+    record_case_read(_user(request), case, view="forms")
     return render(
         request,
         "desk/eforms/case_forms.html",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amtsbote.accounts.models import User
-from amtsbote.cases.access import access_case_for_staff
+from amtsbote.cases.access import access_case_for_staff, record_case_read
 from amtsbote.core.exceptions import AmtsboteError
 from amtsbote.messaging.access import access_canned_reply_for_staff, access_thread_for_staff
 from amtsbote.messaging.constants import InboxFilter
@@ -151,6 +151,7 @@ def thread_close_view(request: HttpRequest, thread_uuid: uuid.UUID) -> HttpRespo
 def case_threads(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
     user = _user(request)
     case = access_case_for_staff(user, case_uuid)
+    record_case_read(user, case, view="messages")
     return render(
         request,
         "desk/messaging/case_threads.html",

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from amtsbote import audit
 from amtsbote.accounts.models import User
 from amtsbote.accounts.services import activation_code_issue
-from amtsbote.cases.access import access_case_for_staff
+from amtsbote.cases.access import access_case_for_staff, record_case_read
 from amtsbote.cases.models import Case
 from amtsbote.core.exceptions import AmtsboteError
 from amtsbote.doc_requests.selectors import with_items
@@ -54,6 +55,7 @@ def _user(request: HttpRequest) -> User:
 @staff_required
 def case_letters(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
     case = access_case_for_staff(_user(request), case_uuid)
+    record_case_read(_user(request), case, view="letters")
     people = [
         {
             "person": person,
@@ -146,6 +148,13 @@ def letter_create_view(request: HttpRequest, case_uuid: uuid.UUID) -> HttpRespon
 @staff_required
 def letter_detail(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
     letter = access_letter_for_staff(_user(request), letter_uuid)
+    audit.record(
+        "postbox.letter.view",
+        actor=_user(request),
+        subject=letter,
+        jobcenter_id=letter.case.jobcenter_id,
+        case_id=letter.case_id,
+    )
     return render(
         request,
         "desk/postbox/letter_detail.html",

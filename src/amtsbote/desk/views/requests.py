@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from amtsbote import audit
 from amtsbote.cases.access import access_case_for_staff
 from amtsbote.cases.models import Case
 from amtsbote.core import deadlines
@@ -74,6 +75,13 @@ def legal_hint_preview(request: HttpRequest, case_uuid: uuid.UUID) -> HttpRespon
 def request_detail(request: HttpRequest, request_uuid: uuid.UUID) -> HttpResponse:
     doc_request = access_doc_request_for_staff(request.user, request_uuid)  # type: ignore[arg-type]
     case = doc_request.case
+    audit.record(
+        "doc_requests.request.view",
+        actor=request.user,
+        subject=doc_request,
+        jobcenter_id=case.jobcenter_id,
+        case_id=case.pk,
+    )
     people = list(case.people.all())
     return render(
         request,

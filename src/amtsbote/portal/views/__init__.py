@@ -1,5 +1,6 @@
 """Portal views, split by topic. Every protected object is fetched through ``access_*``."""
 
+from .accesses import accesses
 from .activation import activate
 from .documents import document_thumbnail, documents
 from .eforms import (
@@ -19,6 +20,7 @@ from .uploads import request_upload
 from .verify import verify
 
 __all__ = [
+    "accesses",
     "activate",
     "consents",
     "document_thumbnail",

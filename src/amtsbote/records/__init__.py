@@ -1,0 +1,1 @@
+"""Records management: retention rules, disposal proposals, four-eyes approval, disposal."""
