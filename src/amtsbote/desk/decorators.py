@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
+from amtsbote.accounts.models import User
+
 View = Callable[..., HttpResponseBase]
 
 
@@ -23,3 +25,8 @@ def staff_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)
+
+
+def staff_user(request: HttpRequest) -> User:
+    """The signed-in staff member of a request that passed ``staff_required``."""
+    return request.user  # type: ignore[return-value]

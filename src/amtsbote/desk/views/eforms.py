@@ -10,25 +10,20 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from amtsbote import audit
-from amtsbote.accounts.models import User
 from amtsbote.cases.access import access_case_for_staff, record_case_read
 from amtsbote.eforms import engine
 from amtsbote.eforms.access import access_form_submission_for_staff
 from amtsbote.eforms.definitions import registry
 from amtsbote.eforms.selectors import submissions_for_case
 
-from ..decorators import staff_required
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+from ..decorators import staff_required, staff_user
 
 
 @require_GET
 @staff_required
 def case_forms(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
-    case = access_case_for_staff(_user(request), case_uuid)
-    record_case_read(_user(request), case, view="forms")
+    case = access_case_for_staff(staff_user(request), case_uuid)
+    record_case_read(staff_user(request), case, view="forms")
     return render(
         request,
         "desk/eforms/case_forms.html",
@@ -39,7 +34,7 @@ def case_forms(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
 @require_GET
 @staff_required
 def form_detail(request: HttpRequest, submission_uuid: uuid.UUID) -> HttpResponse:
-    submission = access_form_submission_for_staff(_user(request), submission_uuid)
+    submission = access_form_submission_for_staff(staff_user(request), submission_uuid)
     definition = registry.get(submission.form_code, submission.form_version)
     # Staff reads of social data are recorded, like reads of documents.
     audit.record(

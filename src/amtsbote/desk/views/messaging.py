@@ -34,12 +34,8 @@ from amtsbote.messaging.services import (
     thread_start_by_staff,
 )
 
-from ..decorators import staff_required
+from ..decorators import staff_required, staff_user
 from ..forms_messaging import AssignForm, CannedReplyForm, ReplyForm, ThreadStartForm
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 @require_GET
@@ -48,7 +44,7 @@ def team_inbox(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", InboxFilter.OPEN)
     if show not in InboxFilter.values:
         show = InboxFilter.OPEN
-    threads = list(inbox_threads(_user(request), show=show))
+    threads = list(inbox_threads(staff_user(request), show=show))
     # The page polls the list alone (htmx), so that new messages appear without reload.
     partial = bool(request.htmx)  # type: ignore[attr-defined]
     template = "desk/messaging/_threads.html" if partial else "desk/messaging/inbox.html"
@@ -62,7 +58,7 @@ def team_inbox(request: HttpRequest) -> HttpResponse:
 def _thread_page(
     request: HttpRequest, thread: Thread, *, reply_form: ReplyForm | None = None, status: int = 200
 ) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     canned = list(canned_replies_for(user))
     if reply_form is None:
         initial = {}
@@ -89,20 +85,20 @@ def _thread_page(
 @require_GET
 @staff_required
 def thread_detail(request: HttpRequest, thread_uuid: uuid.UUID) -> HttpResponse:
-    thread = access_thread_for_staff(_user(request), thread_uuid)
+    thread = access_thread_for_staff(staff_user(request), thread_uuid)
     # A staff read of social data: recorded, and the thread is read for this person.
-    thread_mark_read(thread=thread, user=_user(request))
+    thread_mark_read(thread=thread, user=staff_user(request))
     return _thread_page(request, thread)
 
 
 @require_POST
 @staff_required
 def thread_reply_view(request: HttpRequest, thread_uuid: uuid.UUID) -> HttpResponse:
-    thread = access_thread_for_staff(_user(request), thread_uuid)
+    thread = access_thread_for_staff(staff_user(request), thread_uuid)
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
-            thread_reply(thread=thread, author=_user(request), body=form.cleaned_data["body"])
+            thread_reply(thread=thread, author=staff_user(request), body=form.cleaned_data["body"])
         except AmtsboteError as exc:
             form.add_error(None, exc.message)
         else:
@@ -114,7 +110,7 @@ def thread_reply_view(request: HttpRequest, thread_uuid: uuid.UUID) -> HttpRespo
 @require_POST
 @staff_required
 def thread_assign_view(request: HttpRequest, thread_uuid: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     thread = access_thread_for_staff(user, thread_uuid)
     if request.POST.get("me"):
         assignee: User | None = user
@@ -136,9 +132,9 @@ def thread_assign_view(request: HttpRequest, thread_uuid: uuid.UUID) -> HttpResp
 @require_POST
 @staff_required
 def thread_close_view(request: HttpRequest, thread_uuid: uuid.UUID) -> HttpResponse:
-    thread = access_thread_for_staff(_user(request), thread_uuid)
+    thread = access_thread_for_staff(staff_user(request), thread_uuid)
     try:
-        thread_close(thread=thread, actor=_user(request))
+        thread_close(thread=thread, actor=staff_user(request))
     except AmtsboteError as exc:
         messages.error(request, exc.message)
     else:
@@ -149,7 +145,7 @@ def thread_close_view(request: HttpRequest, thread_uuid: uuid.UUID) -> HttpRespo
 @require_GET
 @staff_required
 def case_threads(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     case = access_case_for_staff(user, case_uuid)
     record_case_read(user, case, view="messages")
     return render(
@@ -162,7 +158,7 @@ def case_threads(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required
 def thread_start_view(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     case = access_case_for_staff(user, case_uuid)
     form = ThreadStartForm(
         request.POST or None,
@@ -183,7 +179,7 @@ def thread_start_view(request: HttpRequest, case_uuid: uuid.UUID) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 @staff_required
 def canned_replies(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     form = CannedReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -203,7 +199,7 @@ def canned_replies(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff_required
 def canned_reply_delete_view(request: HttpRequest, reply_uuid: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     reply = access_canned_reply_for_staff(user, reply_uuid)
     try:
         canned_reply_delete(reply=reply, actor=user)

@@ -42,20 +42,16 @@ from amtsbote.postbox.services import (
     print_jobs_mark_printed,
 )
 
-from ..decorators import staff_required
+from ..decorators import staff_required, staff_user
 from ..forms_postbox import LetterForm, PostedForm
 from ..letters import activation_letter_pdf
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 @require_GET
 @staff_required
 def case_letters(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
-    case = access_case_for_staff(_user(request), case_uuid)
-    record_case_read(_user(request), case, view="letters")
+    case = access_case_for_staff(staff_user(request), case_uuid)
+    record_case_read(staff_user(request), case, view="letters")
     people = [
         {
             "person": person,
@@ -123,13 +119,13 @@ def _compose(form: LetterForm, case: Case, user: User) -> LetterSpec:
 @require_http_methods(["GET", "POST"])
 @staff_required
 def letter_create_view(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
-    case = access_case_for_staff(_user(request), case_uuid)
+    case = access_case_for_staff(staff_user(request), case_uuid)
     form = LetterForm(request.POST or None, request.FILES or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
                 letter = letter_create(
-                    spec=_compose(form, case, _user(request)), created_by=_user(request)
+                    spec=_compose(form, case, staff_user(request)), created_by=staff_user(request)
                 )
         except AmtsboteError as exc:
             form.add_error(None, exc.message)
@@ -147,10 +143,10 @@ def letter_create_view(request: HttpRequest, case_uuid: uuid.UUID) -> HttpRespon
 @require_GET
 @staff_required
 def letter_detail(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
-    letter = access_letter_for_staff(_user(request), letter_uuid)
+    letter = access_letter_for_staff(staff_user(request), letter_uuid)
     audit.record(
         "postbox.letter.view",
-        actor=_user(request),
+        actor=staff_user(request),
         subject=letter,
         jobcenter_id=letter.case.jobcenter_id,
         case_id=letter.case_id,
@@ -170,9 +166,9 @@ def letter_detail(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
 @require_GET
 @staff_required
 def letter_file(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
-    letter = access_letter_for_staff(_user(request), letter_uuid)
-    document = access_document_for_staff(_user(request), letter.document.uuid)  # audited read
-    document_record_download(document=document, actor=_user(request), what="letter")
+    letter = access_letter_for_staff(staff_user(request), letter_uuid)
+    document = access_document_for_staff(staff_user(request), letter.document.uuid)  # audited read
+    document_record_download(document=document, actor=staff_user(request), what="letter")
     response = HttpResponse(rendering.letter_pdf_bytes(letter), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="schreiben-{letter.uuid}.pdf"'
     return response
@@ -181,9 +177,9 @@ def letter_file(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
 @require_POST
 @staff_required
 def letter_dispute(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
-    letter = access_letter_for_staff(_user(request), letter_uuid)
+    letter = access_letter_for_staff(staff_user(request), letter_uuid)
     try:
-        letter_dispute_receipt(letter=letter, actor=_user(request))
+        letter_dispute_receipt(letter=letter, actor=staff_user(request))
     except AmtsboteError as exc:
         messages.error(request, exc.message)
     else:
@@ -195,11 +191,11 @@ def letter_dispute(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse
 @staff_required
 def letter_proof(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
     """Zustellnachweis for court: the evidence of each delivery step, as a sealed PDF."""
-    letter = access_letter_for_staff(_user(request), letter_uuid)
+    letter = access_letter_for_staff(staff_user(request), letter_uuid)
     consent = consent_at(letter.addressee, ConsentKind.E_BEKANNTGABE, letter.created_at)
     pdf = rendering.proof_of_delivery_pdf(letter, timeline=letter_timeline(letter), consent=consent)
     document_record_download(
-        document=letter.document, actor=_user(request), what="proof_of_delivery"
+        document=letter.document, actor=staff_user(request), what="proof_of_delivery"
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="zustellnachweis-{letter.uuid}.pdf"'
@@ -212,7 +208,7 @@ def letter_proof(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
 @require_GET
 @staff_required
 def print_queue_view(request: HttpRequest) -> HttpResponse:
-    jobs = list(print_queue(_user(request)))
+    jobs = list(print_queue(staff_user(request)))
     return render(
         request,
         "desk/postbox/print_queue.html",
@@ -228,14 +224,14 @@ def print_queue_view(request: HttpRequest) -> HttpResponse:
 @staff_required
 def print_batch(request: HttpRequest) -> HttpResponse:
     """All letters not yet printed, in one duplex-safe PDF."""
-    jobs = [job for job in print_queue(_user(request)) if job.printed_at is None]
+    jobs = [job for job in print_queue(staff_user(request)) if job.printed_at is None]
     if not jobs:
         messages.info(request, _("There is nothing to print."))
         return redirect("desk:print_queue")
     pdf = rendering.print_batch_pdf(jobs)
     for job in jobs:
         document_record_download(
-            document=job.letter.document, actor=_user(request), what="print_batch"
+            document=job.letter.document, actor=staff_user(request), what="print_batch"
         )
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"druckstapel-{timezone.localdate():%Y-%m-%d}.pdf"
@@ -245,13 +241,13 @@ def print_batch(request: HttpRequest) -> HttpResponse:
 
 def _selected_jobs(request: HttpRequest) -> list[Any]:
     wanted = set(request.POST.getlist("job"))
-    return [job for job in print_queue(_user(request)) if str(job.uuid) in wanted]
+    return [job for job in print_queue(staff_user(request)) if str(job.uuid) in wanted]
 
 
 @require_POST
 @staff_required
 def print_mark_printed(request: HttpRequest) -> HttpResponse:
-    count = print_jobs_mark_printed(jobs=_selected_jobs(request), actor=_user(request))
+    count = print_jobs_mark_printed(jobs=_selected_jobs(request), actor=staff_user(request))
     messages.success(request, _("%(count)s letters marked as printed.") % {"count": count})
     return redirect("desk:print_queue")
 
@@ -266,7 +262,7 @@ def print_mark_posted(request: HttpRequest) -> HttpResponse:
     try:
         count = print_jobs_mark_posted(
             jobs=_selected_jobs(request),
-            actor=_user(request),
+            actor=staff_user(request),
             posted_on=form.cleaned_data["posted_on"],
         )
     except AmtsboteError as exc:
