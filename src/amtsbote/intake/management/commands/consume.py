@@ -43,10 +43,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self.seen: dict[Path, tuple[int, int]] = {}
         every = max(60.0, 60.0 * float(getattr(settings, "INTAKE_STALE_MINUTES", 10)))
-        resumed_at = 0.0
+        resume_at = time.monotonic()  # at start, then every INTAKE_STALE_MINUTES
         while True:
-            if time.monotonic() - resumed_at >= every or not resumed_at:
-                resumed_at = time.monotonic()
+            if time.monotonic() >= resume_at:
+                resume_at = time.monotonic() + every
                 resumed = services.scan_files_resume()
                 if resumed:
                     self.stdout.write(f"resumed {len(resumed)} interrupted file(s)")
