@@ -61,14 +61,17 @@ def _real_infrastructure(settings, smtp_server, tmp_path):
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = smtp_server.port
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # The configured storage backend (durable, encrypted at rest), in a directory of its own.
+    default = settings.STORAGES["default"]
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "amtsbote.core.storage.DurableFileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
+            **default,
+            "OPTIONS": {**default.get("OPTIONS", {}), "location": str(tmp_path / "media")},
         },
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.AUDIT_ANCHOR_FILE = str(tmp_path / "audit-anchors.jsonl")
     smtp_server.handler.clear()
 
 

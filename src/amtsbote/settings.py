@@ -228,6 +228,8 @@ SESSION_COOKIE_AGE = 60 * 60 * 8
 ACTIVATION_CODE_VALID_DAYS = 30
 # Break-glass: how long access to a case outside one's teams lasts once a reason is given.
 BREAK_GLASS_HOURS = int(env("BREAK_GLASS_HOURS", "8"))
+# The audit chain's anchors outside the database (manage.py audit_anchor); keep on other storage.
+AUDIT_ANCHOR_FILE = env("AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl"))
 ACTIVATION_MAX_ATTEMPTS_PER_HOUR = int(env("ACTIVATION_MAX_ATTEMPTS_PER_HOUR", "5"))
 
 # --- cache (throttles) ----------------------------------------------------------------------

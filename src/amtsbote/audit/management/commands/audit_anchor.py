@@ -1,0 +1,49 @@
+"""``manage.py audit_anchor``: append the newest audit event's hash to the anchor file."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from amtsbote.audit.anchors import anchor_path, anchor_write
+
+logger = logging.getLogger("amtsbote.audit.anchor")
+
+
+class Command(BaseCommand):
+    help = (
+        "Append the newest audit event (id, hash, count) to the anchor file outside the "
+        "database (AMTSBOTE_AUDIT_ANCHOR_FILE); keep that file on other storage."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--file", type=Path, help="anchor file (default: the setting)")
+        parser.add_argument(
+            "--every",
+            type=int,
+            metavar="SECONDS",
+            help="keep running and anchor every N seconds (a line only when events were added)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = options["file"] or anchor_path()
+        while True:
+            self._anchor(path)
+            if not options["every"]:
+                return
+            time.sleep(options["every"])
+
+    def _anchor(self, path: Path) -> None:
+        anchor = anchor_write(path)
+        if anchor is None:
+            self.stdout.write("no audit events yet, nothing to anchor")
+            return
+        # Also to the log: with the log shipped off the machine, that is a second copy.
+        logger.info("audit anchor %s", anchor.line())
+        self.stdout.write(
+            f"anchored event {anchor.event_id} ({anchor.count} events) {anchor.hash} in {path}"
+        )
