@@ -162,6 +162,16 @@ def stranger_sara(db):
     )
 
 
+@pytest.fixture
+def own_demo_seal(settings, tmp_path):
+    """A demo seal certificate of this test's own (made on first use), no configured one."""
+    settings.VAR_DIR = tmp_path / "var"
+    settings.SEAL_PKCS12 = ""
+    settings.SEAL_PKCS12_PASSWORD = ""
+    settings.SEAL_TRUST_ROOTS = ""
+    settings.SEAL_TSA_URL = ""
+
+
 # --- real Chromium (Debian's /usr/bin/chromium), driven by Playwright ------------------------
 
 CHROMIUM = os.environ.get("AMTSBOTE_CHROMIUM", "/usr/bin/chromium")

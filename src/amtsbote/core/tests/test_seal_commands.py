@@ -15,11 +15,7 @@ from . import seal_samples
 
 
 @pytest.fixture(autouse=True)
-def own_var_dir(settings, tmp_path):
-    settings.VAR_DIR = tmp_path / "var"
-    settings.SEAL_PKCS12 = ""
-    settings.SEAL_TRUST_ROOTS = ""
-    settings.SEAL_TSA_URL = ""
+def _own_seal_in_english(own_demo_seal):
     with translation.override("en"):
         yield
 

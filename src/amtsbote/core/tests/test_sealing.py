@@ -18,13 +18,8 @@ from . import seal_samples
 
 
 @pytest.fixture(autouse=True)
-def own_var_dir(settings, tmp_path):
+def _own_seal_in_english(own_demo_seal):
     """Each test gets its own demo certificate, made on first use."""
-    settings.VAR_DIR = tmp_path / "var"
-    settings.SEAL_PKCS12 = ""
-    settings.SEAL_PKCS12_PASSWORD = ""
-    settings.SEAL_TRUST_ROOTS = ""
-    settings.SEAL_TSA_URL = ""
     with translation.override("en"):
         yield
 

@@ -11,19 +11,11 @@ from django.urls import reverse
 
 from amtsbote.core.tests import seal_samples
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_demo_seal")]
 
 URL = "/portal/verify/"
 # the module, not the view function that amtsbote.portal.views exports under the same name
 verify_view = importlib.import_module("amtsbote.portal.views.verify")
-
-
-@pytest.fixture(autouse=True)
-def own_seal(settings, tmp_path):
-    settings.VAR_DIR = tmp_path / "var"
-    settings.SEAL_PKCS12 = ""
-    settings.SEAL_TRUST_ROOTS = ""
-    settings.SEAL_TSA_URL = ""
 
 
 @pytest.fixture
