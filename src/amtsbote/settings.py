@@ -233,6 +233,9 @@ AUDIT_ANCHOR_FILE = env("AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl"
 ACTIVATION_MAX_ATTEMPTS_PER_HOUR = int(env("ACTIVATION_MAX_ATTEMPTS_PER_HOUR", "5"))
 
 # --- cache (throttles) ----------------------------------------------------------------------
+AUDIT_ANCHOR_SECONDS = int(env("AUDIT_ANCHOR_SECONDS", "900"))
+# Archive packages (case hand-over): the largest unpacked size an import accepts.
+ARCHIVE_MAX_BYTES = int(env("ARCHIVE_MAX_BYTES", str(10 * 1024**3)))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

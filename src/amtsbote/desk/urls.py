@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import urls_intake, urls_messaging, urls_search
+from . import urls_archive, urls_intake, urls_messaging, urls_search
 from .views import (
     activation,
     breakglass,
@@ -86,6 +86,7 @@ urlpatterns += [
 ]
 urlpatterns += urls_search.urlpatterns + urls_intake.urlpatterns
 urlpatterns += urls_messaging.urlpatterns
+urlpatterns += urls_archive.urlpatterns
 urlpatterns += [
     path("records/", records.records_overview, name="records"),
     path(
@@ -100,4 +101,19 @@ urlpatterns += [
     ),
     path("records/holds/", records.hold_set, name="records_hold_set"),
     path("records/holds/<uuid:hold_uuid>/lift/", records.hold_lift, name="records_hold_lift"),
+    path("records/rules/", records.rules, name="records_rules"),
+    path("records/rules/<uuid:rule_uuid>/", records.rule_edit, name="records_rule_edit"),
+    path(
+        "records/rules/<uuid:rule_uuid>/delete/",
+        records.rule_delete,
+        name="records_rule_delete",
+    ),
+    path("records/erasure/", records.erasure_list, name="records_erasure"),
+    path(
+        "records/erasure/cases/<uuid:case_uuid>/",
+        records.erasure_new,
+        name="records_erasure_new",
+    ),
+    path("cases/<uuid:case_uuid>/close/", cases.case_close, name="case_close"),
+    path("cases/<uuid:case_uuid>/reopen/", cases.case_reopen, name="case_reopen"),
 ]

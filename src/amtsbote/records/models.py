@@ -194,3 +194,75 @@ class DisposedDocument(BaseModel):
 
     def __str__(self) -> str:
         return str(self.uuid)
+
+
+class ArchiveImport(BaseModel):
+    """A case taken over from another jobcenter's archive package (see ``records.archive``).
+
+    ``documents`` maps the package's document IDs to the UUIDs the documents got here;
+    ``records`` keeps what the package says about document requests, letters, forms and
+    retention at the sending jobcenter (they are closed processes there, not live here).
+    """
+
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        related_name="archive_imports",
+    )
+    package_id = models.UUIDField(_("package ID"))
+    package_sha256 = models.CharField(_("SHA-256 of the package manifest"), max_length=64)
+    source_jobcenter = models.CharField(_("sending jobcenter"), max_length=200)
+    source_jobcenter_code = models.CharField(_("code of the sending jobcenter"), max_length=50)
+    source_case_uuid = models.UUIDField(_("case ID at the sending jobcenter"))
+    exported_at = models.DateTimeField(_("exported at"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    documents = models.JSONField(_("document IDs (package to here)"), default=dict)
+    records = models.JSONField(_("records of the sending jobcenter"), default=dict)
+
+    class Meta:
+        verbose_name = _("archive import")
+        verbose_name_plural = _("archive imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} ({self.source_jobcenter})"
+
+
+class ImportedHistoryEntry(models.Model):
+    """One line of the history (Protokoll) a case brought from the sending jobcenter."""
+
+    archive_import = models.ForeignKey(
+        ArchiveImport,
+        verbose_name=_("archive import"),
+        on_delete=models.CASCADE,
+        related_name="history",
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("case"),
+        on_delete=models.CASCADE,
+        related_name="imported_history",
+    )
+    position = models.PositiveIntegerField(_("position"))
+    occurred_at = models.DateTimeField(_("occurred at"))
+    action = models.CharField(_("action"), max_length=100)
+    actor_label = models.CharField(_("actor"), max_length=200, blank=True)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    detail = models.TextField(_("reason or detail"), blank=True)
+    source_hash = models.CharField(_("hash in the sending audit log"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("imported history entry")
+        verbose_name_plural = _("imported history entries")
+        ordering = ["case", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action}"

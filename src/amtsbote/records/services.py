@@ -22,18 +22,35 @@ from django.utils.translation import gettext as _
 from amtsbote import audit
 from amtsbote.accounts.constants import Role
 from amtsbote.accounts.models import User
-from amtsbote.cases.models import Case, Jobcenter
+from amtsbote.cases import services as case_services
+from amtsbote.cases.models import Case, FilePlanEntry, Jobcenter
 from amtsbote.core.exceptions import PermissionDenied, ValidationFailed
 from amtsbote.core.sealing import seal_pdf
 from amtsbote.core.storage import StoredFiles
 from amtsbote.documents.models import Document, DocumentType, DocumentVersion
 from amtsbote.documents.processing import html_to_pdf
 from amtsbote.documents.signals import document_erasing
+from amtsbote.eforms.models import FormDraft, FormSubmission
 from amtsbote.messaging.models import Message, Thread
+from amtsbote.postbox.models import Letter, PrintJob
 
 from . import selectors
-from .constants import ProposalReason, ProposalStatus
-from .models import DisposalItem, DisposalProposal, DisposedDocument, LegalHold, RetentionRule
+from .constants import (
+    ERASURE_NOTE_MAX_LENGTH,
+    RETENTION_YEARS_MAX,
+    RETENTION_YEARS_MIN,
+    ProposalReason,
+    ProposalStatus,
+)
+from .models import (
+    ArchiveImport,
+    DisposalItem,
+    DisposalProposal,
+    DisposedDocument,
+    ImportedHistoryEntry,
+    LegalHold,
+    RetentionRule,
+)
 
 
 def _require_team_lead(actor: User, jobcenter_id: int) -> None:
@@ -42,6 +59,38 @@ def _require_team_lead(actor: User, jobcenter_id: int) -> None:
 
 
 # --- rules and holds ----------------------------------------------------------------------
+
+
+def _rule_validate(
+    jobcenter: Jobcenter, years: int, register_code: str, document_type: DocumentType | None
+) -> None:
+    if not RETENTION_YEARS_MIN <= years <= RETENTION_YEARS_MAX:
+        raise ValidationFailed(
+            _("The retention period is a whole number of years from %(min)d to %(max)d.")
+            % {"min": RETENTION_YEARS_MIN, "max": RETENTION_YEARS_MAX}
+        )
+    if (
+        register_code
+        and not FilePlanEntry.objects.filter(jobcenter=jobcenter, code=register_code).exists()
+    ):
+        raise ValidationFailed(
+            _("The register %(code)s is not in this jobcenter's file plan.")
+            % {"code": register_code}
+        )
+
+
+def _rule_audit(action: str, rule: RetentionRule, actor: User | None) -> None:
+    audit.record(
+        action,
+        actor=actor,
+        subject=rule,
+        jobcenter_id=rule.jobcenter_id,
+        data={
+            "register": rule.register_code,
+            "document_type": rule.document_type.code if rule.document_type else None,
+            "years": rule.years,
+        },
+    )
 
 
 @transaction.atomic
@@ -53,25 +102,77 @@ def retention_rule_set(
     document_type: DocumentType | None = None,
     actor: User | None = None,
 ) -> RetentionRule:
-    """Create or change the rule for a register and/or document type of the jobcenter."""
-    rule, _created = RetentionRule.objects.update_or_create(
-        jobcenter=jobcenter,
-        register_code=register_code,
-        document_type=document_type,
-        defaults={"years": years},
+    """Create or change the rule for a register and/or document type of the jobcenter.
+
+    ``actor`` None: set by the system (commands, tests); otherwise a team lead of the
+    jobcenter.
+    """
+    if actor is not None:
+        _require_team_lead(actor, jobcenter.pk)
+    _rule_validate(jobcenter, years, register_code, document_type)
+    rule = (
+        RetentionRule.objects.select_for_update()
+        .filter(jobcenter=jobcenter, register_code=register_code, document_type=document_type)
+        .first()
     )
-    audit.record(
-        "records.rule.set",
-        actor=actor,
-        subject=rule,
-        jobcenter_id=jobcenter.pk,
-        data={
-            "register": register_code,
-            "document_type": document_type.code if document_type else None,
-            "years": years,
-        },
-    )
+    if rule is None:
+        rule = RetentionRule.objects.create(
+            jobcenter=jobcenter,
+            register_code=register_code,
+            document_type=document_type,
+            years=years,
+        )
+    else:
+        rule.years = years
+        rule.save(update_fields=["years", "updated_at"])
+    _rule_audit("records.rule.set", rule, actor)
     return rule
+
+
+@transaction.atomic
+def retention_rule_change(
+    *,
+    rule: RetentionRule,
+    years: int,
+    register_code: str = "",
+    document_type: DocumentType | None = None,
+    actor: User,
+) -> RetentionRule:
+    """Change a rule's register, document type and years (another rule for the same
+    register and type is refused)."""
+    rule = RetentionRule.objects.select_for_update().select_related("jobcenter").get(pk=rule.pk)
+    _require_team_lead(actor, rule.jobcenter_id)
+    _rule_validate(rule.jobcenter, years, register_code, document_type)
+    clash = (
+        RetentionRule.objects.filter(
+            jobcenter_id=rule.jobcenter_id,
+            register_code=register_code,
+            document_type=document_type,
+        )
+        .exclude(pk=rule.pk)
+        .exists()
+    )
+    if clash:
+        raise ValidationFailed(
+            _(
+                "There is a rule for this register and document type already: change that "
+                "rule instead."
+            )
+        )
+    rule.register_code = register_code
+    rule.document_type = document_type
+    rule.years = years
+    rule.save(update_fields=["register_code", "document_type", "years", "updated_at"])
+    _rule_audit("records.rule.change", rule, actor)
+    return rule
+
+
+@transaction.atomic
+def retention_rule_delete(*, rule: RetentionRule, actor: User) -> None:
+    """Delete a rule: its documents fall back to the next rule or the default period."""
+    _require_team_lead(actor, rule.jobcenter_id)
+    _rule_audit("records.rule.delete", rule, actor)
+    rule.delete()
 
 
 @transaction.atomic
@@ -158,11 +259,18 @@ def retention_propose(*, today: dt.date | None = None) -> list[DisposalProposal]
 
 @transaction.atomic
 def erasure_propose(
-    *, case: Case, actor: User, note: str, documents: list[Document] | None = None
+    *,
+    case: Case,
+    actor: User,
+    note: str,
+    documents: list[Document] | None = None,
+    today: dt.date | None = None,
 ) -> DisposalProposal:
     """Propose erasing documents of the case (all, or ``documents``) on a customer's request.
 
-    Goes the same way as a retention disposal: a second person approves it.
+    Goes the same way as a retention disposal: a second person approves it. Refused while a
+    legal hold is active, and for letters and form submissions whose retention has not ended
+    (``selectors.documents_kept_by_obligation``).
     """
     if (
         actor.role not in (Role.CASEWORKER, Role.TEAM_LEAD)
@@ -174,23 +282,130 @@ def erasure_propose(
     chosen = Document.objects.filter(case=case)
     if documents is not None:
         chosen = chosen.filter(pk__in=[d.pk for d in documents])
-    blocked = selectors.documents_blocked(chosen)
-    if blocked:
-        raise ValidationFailed(
-            _(
-                "A letter in the postbox or a form submission needs one of these documents: "
-                "it cannot be erased."
-            )
-        )
     if not chosen.exists():
         raise ValidationFailed(_("There is nothing to erase."))
+    pending = selectors.documents_in_open_proposals(case) & set(chosen.values_list("id", flat=True))
+    if pending:
+        raise ValidationFailed(
+            _("Some of these documents are in a proposal that waits for a decision already.")
+        )
+    kept = selectors.documents_kept_by_obligation(case, chosen, today=today or timezone.localdate())
+    if kept:
+        raise ValidationFailed(
+            _(
+                "Letters and form submissions are kept until their retention period ended "
+                "(§ 84 SGB X, Art. 17 (3) b DSGVO): %(titles)s."
+            )
+            % {"titles": ", ".join(d.title for d in kept)}
+        )
     return _proposal_create(
         case=case,
-        documents=[(d, None) for d in chosen],
+        documents=[(d, None) for d in chosen.order_by("received_at", "id")],
         reason=ProposalReason.ERASURE,
         actor=actor,
         note=note.strip()[:300],
     )
+
+
+@transaction.atomic
+def erasure_request_record(
+    *,
+    case: Case,
+    actor: User,
+    requester: str,
+    received_on: dt.date,
+    legal_basis: str,
+    documents: list[Document] | None = None,
+) -> DisposalProposal:
+    """A team lead records a customer's erasure request (Art. 17 DSGVO, § 84 SGB X): a
+    proposal with reason "erasure", decided by a second team lead.
+
+    The proposal's note reads "requester, received on: legal basis"; the audit event keeps
+    the three fields apart.
+    """
+    _require_team_lead(actor, case.jobcenter_id)
+    requester = " ".join(requester.split())
+    legal_basis = " ".join(legal_basis.split())
+    if not requester:
+        raise ValidationFailed(_("Please name who asked for the erasure."))
+    if not legal_basis:
+        raise ValidationFailed(_("Please note the legal basis of the request."))
+    if received_on > timezone.localdate():
+        raise ValidationFailed(_("The request cannot have been received in the future."))
+    note = f"{requester}, {received_on:%d.%m.%Y}: {legal_basis}"
+    if len(note) > ERASURE_NOTE_MAX_LENGTH:
+        raise ValidationFailed(
+            _("Requester and legal basis may be %(count)d characters long together.")
+            % {"count": ERASURE_NOTE_MAX_LENGTH - 12}
+        )
+    proposal = erasure_propose(case=case, actor=actor, note=note, documents=documents)
+    audit.record(
+        "records.erasure.request",
+        actor=actor,
+        subject=proposal,
+        jobcenter_id=case.jobcenter_id,
+        case_id=case.pk,
+        data={
+            "requester": requester,
+            "received_on": received_on.isoformat(),
+            "legal_basis": legal_basis,
+            "scope": "case" if documents is None else "documents",
+        },
+    )
+    return proposal
+
+
+# --- closing a case -----------------------------------------------------------------------
+
+
+def _require_case_worker(actor: User, case: Case) -> None:
+    if not selectors.may_change_case_status(actor, case):
+        raise PermissionDenied(_("Only the case's team or a team lead may close or reopen it."))
+
+
+@transaction.atomic
+def case_close(*, case: Case, actor: User) -> Case:
+    """Close the case from the desk: its retention period starts.
+
+    Refused while document requests are open or letters wait in the print queue: the
+    customer would be asked for documents of a closed file, or a letter would go out
+    after it.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _require_case_worker(actor, case)
+    if case.closed_at is not None:
+        raise ValidationFailed(_("The case is closed already."))
+    requests, letters = selectors.close_blockers(case)
+    if requests or letters:
+        raise ValidationFailed(
+            _(
+                "The case cannot be closed yet: %(requests)d open document requests and "
+                "%(letters)d letters not yet posted. Close the requests and post the letters "
+                "first."
+            )
+            % {"requests": len(requests), "letters": len(letters)}
+        )
+    return case_services.case_close(case=case, actor=actor)
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, actor: User) -> Case:
+    """Reopen a closed case: its retention period no longer runs. Refused while documents
+    of the case wait in a disposal proposal (reject it first)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _require_case_worker(actor, case)
+    if case.closed_at is None:
+        raise ValidationFailed(_("The case is open."))
+    if DisposalProposal.objects.filter(
+        case=case, status__in=selectors.OPEN_STATUSES, reason=ProposalReason.RETENTION
+    ).exists():
+        raise ValidationFailed(
+            _(
+                "A disposal proposal for this case waits for a decision: a team lead rejects "
+                "it first, then the case can be reopened."
+            )
+        )
+    return case_services.case_reopen(case=case, actor=actor)
 
 
 def _decide(proposal: DisposalProposal, actor: User) -> DisposalProposal:
@@ -257,6 +472,71 @@ def _copies_elsewhere(document: Document) -> list[str]:
     return names
 
 
+def _evidence(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _records_erase(document: Document) -> dict[str, object]:
+    """Remove what other records keep of the document; what is left is evidence without
+    content, for the audit event (see docs/records.md, "References from other records").
+
+    - a postbox letter: the letter row (subject, mail server's answer), its retrievals and
+      print jobs are deleted; the evidence (kind, channel, status, when it was notified,
+      retrieved, printed, posted, Bekanntgabe, Widerspruch deadline) goes into the event;
+    - a form submission: deleted with its answers; code, version, reference and the PDF's
+      hash go into the event;
+    - a message's attachments: the message's text and manifest are blanked;
+    - a thread's filed record: the thread and all its messages are deleted (the record is
+      the whole conversation);
+    - the document a thread is "regarding": the link is emptied.
+    """
+    evidence: dict[str, object] = {}
+    letter = Letter.objects.filter(document=document).first()
+    if letter is not None:
+        jobs = list(PrintJob.objects.filter(letter=letter).order_by("created_at", "id"))
+        evidence["letter"] = {
+            "uuid": str(letter.uuid),
+            "kind": letter.kind,
+            "channel": letter.channel,
+            "status": letter.status,
+            "created_at": _evidence(letter.created_at),
+            "notified_at": _evidence(letter.notified_at),
+            "first_retrieved_at": _evidence(letter.first_retrieved_at),
+            "receipt_disputed_at": _evidence(letter.receipt_disputed_at),
+            "bekanntgabe_on": _evidence(letter.bekanntgabe_on),
+            "appeal_deadline": _evidence(letter.appeal_deadline),
+            "printed_at": [_evidence(job.printed_at) for job in jobs],
+            "posted_on": [_evidence(job.posted_on) for job in jobs],
+        }
+        PrintJob.objects.filter(letter=letter).delete()
+        letter.delete()  # its retrievals go with it
+    for submission in FormSubmission.objects.filter(document=document):
+        evidence["form"] = {
+            "uuid": str(submission.uuid),
+            "form": submission.form_code,
+            "version": submission.form_version,
+            "reference": submission.reference,
+            "submitted_at": _evidence(submission.created_at),
+            "pdf_sha256": submission.pdf_sha256,
+        }
+        submission.delete()
+    blanked = Message.objects.filter(document=document).update(document=None, body="", manifest={})
+    if blanked:
+        evidence["messages_blanked"] = blanked
+    threads = list(Thread.objects.filter(record=document))
+    for thread in threads:
+        Message.objects.filter(thread=thread).update(body="", manifest={})
+        thread.delete()  # messages and reads go with it
+    if threads:
+        evidence["threads_deleted"] = [str(t.uuid) for t in threads]
+    Thread.objects.filter(regarding=document).update(regarding=None)
+    return evidence
+
+
 def _dispose_document(
     document: Document, proposal: DisposalProposal, actor: User | None
 ) -> list[str]:
@@ -280,11 +560,9 @@ def _dispose_document(
         hashes=files,
         stored_files=[name for name in names if name],
     )
-    # References that may lose their document (see docs/records.md); the text goes first
-    # so that no trigger copies it anywhere on the way out.
-    Thread.objects.filter(regarding=document).update(regarding=None)
-    Thread.objects.filter(record=document).update(record=None)
-    Message.objects.filter(document=document).update(document=None)
+    # Records that point to the document go first (see docs/records.md); the text goes
+    # before the row so that no trigger copies it anywhere on the way out.
+    evidence = _records_erase(document)
     DocumentVersion.objects.filter(document=document).update(text="")
     document_uuid = str(document.uuid)
     document.delete()  # versions, originals, request item links and the index entry go too
@@ -294,9 +572,34 @@ def _dispose_document(
         subject=proposal,
         jobcenter_id=proposal.jobcenter_id,
         case_id=proposal.case_id,
-        data={"document": document_uuid, "files": len([n for n in names if n])},
+        data={
+            "document": document_uuid,
+            "files": len([n for n in names if n]),
+            **evidence,
+        },
     )
     return [name for name in names if name]
+
+
+def _case_file_erase(case: Case) -> dict[str, int]:
+    """A closed case whose last document was disposed of: the conversations and form drafts
+    that are not documents go too (message texts are part of the file)."""
+    if case.closed_at is None or Document.objects.filter(case=case).exists():
+        return {}
+    threads = Thread.objects.filter(case=case)
+    Message.objects.filter(thread__in=threads).update(body="", manifest={})
+    thread_count = threads.count()
+    threads.delete()
+    drafts, _by_model = FormDraft.objects.filter(case=case).delete()
+    # What an archive import brought along besides documents: the sending jobcenter's
+    # history and records (form answers, message texts). The import row stays as evidence
+    # (package id and hash, who, when), without content.
+    history, _by_model = ImportedHistoryEntry.objects.filter(case=case).delete()
+    imports = ArchiveImport.objects.filter(case=case).update(records={}, documents={})
+    erased = {"threads_deleted": thread_count, "form_drafts_deleted": drafts}
+    if history or imports:
+        erased.update({"imported_history_deleted": history, "archive_imports_emptied": imports})
+    return erased
 
 
 def _certificate(proposal: DisposalProposal, disposed: list[DisposedDocument]) -> bytes:
@@ -324,10 +627,8 @@ def disposal_execute(*, proposal: DisposalProposal, actor: User | None = None) -
     documents = Document.objects.filter(pk__in=proposal.items.values("document_id")).select_related(
         "register", "document_type"
     )
-    if selectors.documents_blocked(documents):
-        raise ValidationFailed(
-            _("A letter in the postbox or a form submission needs one of these documents.")
-        )
+    if proposal.reason == ProposalReason.RETENTION and proposal.case.closed_at is None:
+        raise ValidationFailed(_("The case was reopened: its retention period no longer runs."))
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             # Deleted rows are overwritten with zeros instead of left in free pages.
@@ -335,6 +636,7 @@ def disposal_execute(*, proposal: DisposalProposal, actor: User | None = None) -
     names: list[str] = []
     for document in documents:
         names += _dispose_document(document, proposal, actor)
+    case_file = _case_file_erase(proposal.case)
     disposed = list(proposal.disposed.order_by("received_at", "id"))
     proposal.status = ProposalStatus.DISPOSED
     proposal.disposed_at = timezone.now()
@@ -359,7 +661,11 @@ def disposal_execute(*, proposal: DisposalProposal, actor: User | None = None) -
             subject=proposal,
             jobcenter_id=proposal.jobcenter_id,
             case_id=proposal.case_id,
-            data={"documents": len(disposed), "certificate_sha256": proposal.certificate_sha256},
+            data={
+                "documents": len(disposed),
+                "certificate_sha256": proposal.certificate_sha256,
+                **case_file,
+            },
         )
     from .tasks import disposal_files_remove_task
 

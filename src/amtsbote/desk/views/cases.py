@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import uuid
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from amtsbote import audit
 from amtsbote.accounts.models import User
 from amtsbote.cases.access import access_case_for_staff, record_case_read
 from amtsbote.cases.selectors import case_search as search_cases
 from amtsbote.cases.selectors import cases_for_staff, cases_of_jobcenter
+from amtsbote.core.exceptions import AmtsboteError
 from amtsbote.doc_requests.selectors import requests_for_case
 from amtsbote.documents.selectors import case_registers
+from amtsbote.records import selectors as records_selectors
+from amtsbote.records import services as records_services
+from amtsbote.records.access import is_records_officer
 
 from ..decorators import staff_required
 
@@ -75,5 +81,60 @@ def case_detail(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
             "open_requests": [r for r in doc_requests if r.is_open],
             "closed_requests": [r for r in doc_requests if not r.is_open],
             "has_portal_account": any(p.user_id for p in people),
+            "retention_until": records_selectors.case_retention_until(case),
+            "on_hold": records_selectors.case_on_hold(case),
+            "may_change_status": records_selectors.may_change_case_status(user, case),
+            "is_records_officer": is_records_officer(user),
         },
     )
+
+
+def _case_status_change(request: HttpRequest, case_uuid: uuid.UUID, *, close: bool) -> HttpResponse:
+    """GET: what closing (reopening) means, and what keeps the case from it; POST: do it.
+
+    Staff who may open the case but not change its status (break-glass access) get a 404.
+    """
+    user: User = request.user  # type: ignore[assignment]
+    case = access_case_for_staff(user, case_uuid)
+    if not records_selectors.may_change_case_status(user, case):
+        raise Http404("not allowed to close or reopen this case")
+    if request.method == "POST":
+        try:
+            if close:
+                records_services.case_close(case=case, actor=user)
+                messages.success(request, _("The case is closed: its retention period runs."))
+            else:
+                records_services.case_reopen(case=case, actor=user)
+                messages.success(request, _("The case is open again."))
+        except AmtsboteError as exc:
+            messages.error(request, exc.message)
+            return redirect(request.path)
+        return redirect("desk:case_detail", case_uuid=case.uuid)
+    record_case_read(user, case, view="close" if close else "reopen")
+    requests, letters = records_selectors.close_blockers(case) if close else ([], [])
+    return render(
+        request,
+        "desk/records/case_status.html",
+        {
+            "case": case,
+            "close": close,
+            "open_requests": requests,
+            "unposted_letters": letters,
+            "retention_until": records_selectors.case_retention_if_closed_now(case)
+            if close
+            else records_selectors.case_retention_until(case),
+            "on_hold": records_selectors.case_on_hold(case),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def case_close(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
+    return _case_status_change(request, case_uuid, close=True)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def case_reopen(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
+    return _case_status_change(request, case_uuid, close=False)

@@ -11,6 +11,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from amtsbote.audit.models import AuditEvent
 from amtsbote.cases.services import case_reopen
@@ -124,7 +125,7 @@ def test_a_legal_hold_blocks_proposal_and_disposal(closed_long_ago, lead_lena, l
     (proposal,) = services.retention_propose(today=TODAY)
     hold = services.legal_hold_set(case=closed_long_ago, reason="Klage SG Köln", actor=lead_lena)
 
-    with pytest.raises(ValidationFailed, match="legal hold"):
+    with translation.override("en"), pytest.raises(ValidationFailed, match="legal hold"):
         services.proposal_approve(proposal=proposal, actor=lead_tom)
     services.proposal_reject(proposal=proposal, actor=lead_tom)
     assert services.retention_propose(today=TODAY) == []
@@ -150,7 +151,10 @@ def test_the_proposer_cannot_approve(closed_long_ago, lead_lena, lead_tom):
         case=closed_long_ago, actor=lead_lena, note="Antrag nach Art. 17 DSGVO"
     )
 
-    with pytest.raises(PermissionDenied, match="a second person has to approve it"):
+    with (
+        translation.override("en"),
+        pytest.raises(PermissionDenied, match="a second person has to approve it"),
+    ):
         services.proposal_approve(proposal=proposal, actor=lead_lena)
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.PROPOSED
@@ -250,20 +254,14 @@ def test_other_cases_keep_their_documents(
 # --- references from other records -------------------------------------------------------
 
 
-def test_a_letter_keeps_its_document_out_of_proposals(
-    closed_long_ago, customer_anna, caseworker_ben, lead_lena
-):
+def test_a_letter_is_proposed_like_every_document(closed_long_ago, customer_anna, caseworker_ben):
+    """Letters follow the case's retention (test_disposal_paths.py: how they are disposed)."""
     from amtsbote.postbox.tests.factories import send_letter
 
     letter = send_letter(customer_anna.person, by=caseworker_ben)
     filed(closed_long_ago)
     (proposal,) = services.retention_propose(today=TODAY)
-    assert letter.document_id not in set(proposal.items.values_list("document_id", flat=True))
-
-    with pytest.raises(ValidationFailed, match="postbox"):
-        services.erasure_propose(
-            case=closed_long_ago, actor=lead_lena, note="Art. 17", documents=[letter.document]
-        )
+    assert letter.document_id in set(proposal.items.values_list("document_id", flat=True))
 
 
 def test_a_message_attachment_loses_the_link(
@@ -272,6 +270,7 @@ def test_a_message_attachment_loses_the_link(
     from amtsbote.messaging.models import Message
     from amtsbote.messaging.tests.factories import photo, start
 
+    filed(closed_long_ago)  # the case file is not empty afterwards: the thread stays
     thread = start(customer_anna, files=[photo("Mietvertrag Seite 1")])
     message = Message.objects.get(thread=thread, document__isnull=False)
     attachment = message.document

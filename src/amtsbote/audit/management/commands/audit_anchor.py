@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from amtsbote.audit.anchors import anchor_path, anchor_write
@@ -25,17 +26,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--every",
             type=int,
+            nargs="?",
+            const=0,
             metavar="SECONDS",
-            help="keep running and anchor every N seconds (a line only when events were added)",
+            help="keep running and anchor every N seconds (default AMTSBOTE_AUDIT_ANCHOR_SECONDS); "
+            "a line is written only when events were added",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"] or anchor_path()
+        every = options["every"]
+        if every == 0:
+            every = settings.AUDIT_ANCHOR_SECONDS
         while True:
             self._anchor(path)
-            if not options["every"]:
+            if every is None:
                 return
-            time.sleep(options["every"])
+            time.sleep(every)
 
     def _anchor(self, path: Path) -> None:
         anchor = anchor_write(path)
