@@ -1,55 +1,48 @@
 #!/usr/bin/env bash
-# Back up an Amtsbote install into one directory: the database first, then the files.
+# Back up an Amtsbote install while it runs: `manage.py backup` (see docs/backup.md).
 #
-#   scripts/backup.sh /srv/backups/amtsbote-$(date +%F)
+#   scripts/backup.sh /srv/backups/amtsbote-$(date +%F)                  database and files
+#   scripts/backup.sh /srv/backups/amtsbote-$(date +%F) /mnt/keys/amtsbote    ... and the keys
 #
-# Order matters: a file is on disk before the database row that points to it commits, so
-# files copied after the database cover every row in the dump (files newer than the dump are
-# harmless extras). SQLite is copied with its online backup API (safe while Amtsbote runs);
-# PostgreSQL (AMTSBOTE_DATABASE_URL=postgres://...) with pg_dump. With AMTSBOTE_S3_BUCKET set,
-# files live in the bucket: back that up with the object store's versioning or replication.
+# TARGET must be new or empty. It receives the database (SQLite online backup API, or
+# pg_dump for PostgreSQL), then the stored files that copy references (as stored: encrypted),
+# and manifest.json with the size and SHA-256 of every part. Restore with
+# `manage.py restore TARGET`.
+#
+# The keys are NOT in the backup: the storage keys ($AMTSBOTE_VAR_DIR/keys or
+# AMTSBOTE_STORAGE_KEYS), the seal certificate and the secret key. Without the storage keys
+# the files cannot be read; with them next to the files, the encryption protects nothing. With
+# a second argument KEYS_DIRECTORY the embedded install's keys/ and secret_key are copied
+# there: keep that somewhere else (another medium, a safe), not beside the backups.
+#
+# With AMTSBOTE_S3_BUCKET set the files live in the bucket: only the database is backed up
+# here; back the bucket up with the object store's versioning or replication.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 umask 077
 
-target=${1:?usage: scripts/backup.sh TARGET_DIRECTORY}
+target=${1:?usage: scripts/backup.sh TARGET_DIRECTORY [KEYS_DIRECTORY]}
+keys_target=${2:-}
 var_dir=${AMTSBOTE_VAR_DIR:-$PWD/var}
-media_root=${AMTSBOTE_MEDIA_ROOT:-$var_dir/media}
-database_url=${AMTSBOTE_DATABASE_URL:-}
 
-mkdir -p "$target"
-chmod 700 "$target"
-
-case "$database_url" in
-    postgres://* | postgresql://*)
-        echo "==> pg_dump"
-        pg_dump --format=custom --file="$target/amtsbote.pgdump" "$database_url"
-        ;;
-    "")
-        echo "==> SQLite online backup"
-        .venv/bin/python - "$var_dir/amtsbote.sqlite3" "$target/amtsbote.sqlite3" <<'PY'
-import sqlite3
-import sys
-
-source, target = sys.argv[1:3]
-with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-    src.backup(dst)
-PY
-        ;;
-    *)
-        echo "Back up the database at $database_url with its own tools." >&2
-        ;;
-esac
-
-if [[ -z ${AMTSBOTE_S3_BUCKET:-} && -d $media_root ]]; then
-    echo "==> files ($media_root)"
-    tar -C "$media_root" -cf "$target/media.tar" .
+options=()
+if [[ -n ${AMTSBOTE_S3_BUCKET:-} ]]; then
+    echo "Files are in the bucket $AMTSBOTE_S3_BUCKET: backing up the database only." >&2
+    options+=(--no-files)
 fi
-if [[ -z ${AMTSBOTE_SECRET_KEY:-} && -f $var_dir/secret_key ]]; then
-    cp -p "$var_dir/secret_key" "$target/secret_key"
+.venv/bin/python manage.py backup ${options[@]+"${options[@]}"} "$target"
+
+if [[ -n $keys_target ]]; then
+    mkdir -p "$keys_target"
+    chmod 700 "$keys_target"
+    if [[ -d $var_dir/keys ]]; then
+        cp -pR "$var_dir/keys/." "$keys_target/keys/"
+    fi
+    if [[ -z ${AMTSBOTE_SECRET_KEY:-} && -f $var_dir/secret_key ]]; then
+        cp -p "$var_dir/secret_key" "$keys_target/secret_key"
+    fi
+    echo "Keys copied to $keys_target (keep them apart from the backups)"
+elif [[ -z ${AMTSBOTE_STORAGE_KEYS:-} ]]; then
+    echo "Note: the storage keys in $var_dir/keys are not in the backup; keep a copy elsewhere" \
+        "(scripts/backup.sh TARGET KEYS_DIRECTORY)." >&2
 fi
-# The seal certificate (demo or real): receipts sealed with it verify only while it is kept.
-if [[ -d $var_dir/keys ]]; then
-    cp -pR "$var_dir/keys" "$target/keys"
-fi
-echo "Backup written to $target"

@@ -3,7 +3,6 @@ kept as data, follow-up document requests by rule)."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.db import transaction
@@ -175,7 +174,7 @@ def form_submit(*, draft: FormDraft, user: User) -> FormSubmission:
             data=data,
             language=language,
             document=document,
-            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            pdf_sha256=checked.sha256,
             reference=reference,
         )
         audit.record(
