@@ -141,9 +141,12 @@ STATICFILES_DIRS = [
     ("kern", PROJECT_DIR / "node_modules" / "@kern-ux" / "native" / "dist"),
     ("htmx", PROJECT_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
+# Stored files are encrypted (AES-256-GCM, docs/encryption.md) with keys "keyid:base64,...";
+# the first encrypts new files, all of them read. Unset: var/keys/storage.keys, made once.
+STORAGE_KEYS = env("STORAGE_KEYS")
 if env("S3_BUCKET"):
     _default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "amtsbote.core.storage.EncryptedS3Storage",
         "OPTIONS": {
             "bucket_name": env("S3_BUCKET"),
             "endpoint_url": env("S3_ENDPOINT_URL") or None,

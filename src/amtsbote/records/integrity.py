@@ -24,6 +24,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from amtsbote.core.storage import walk_storage
+
 CHUNK = 1024 * 1024  # bytes read at once while hashing
 BATCH = 500  # storage names looked up in the database at once
 
@@ -132,20 +134,6 @@ def file_fields_installed() -> set[tuple[str, str]]:
 
 def is_unreferenced_by_design(name: str) -> bool:
     return name.startswith(UNREFERENCED_PREFIXES)
-
-
-def walk_storage(storage: Storage | None = None, top: str = "") -> Iterator[str]:
-    """Every file name in storage, depth first, sorted; one directory in memory at a time."""
-    storage = storage or default_storage
-    try:
-        dirs, files = storage.listdir(top)
-    except FileNotFoundError:
-        return
-    prefix = f"{top}/" if top else ""
-    for name in sorted(files):
-        yield prefix + name
-    for name in sorted(dirs):
-        yield from walk_storage(storage, prefix + name)
 
 
 def file_digest(name: str, storage: Storage | None = None) -> tuple[str, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pikepdf
 import pytest
@@ -170,4 +171,5 @@ def test_the_pdf_is_german_even_when_the_form_was_filled_in_arabic(customer_anna
     text = pdf_text(submission)
     assert "Neue Wohnung" in text or "Ihre neue Wohnung" in text
     assert "Arabisch" in text or "العربية" in text
-    pikepdf.open(submission.document.current_version.file.path).close()
+    with submission.document.current_version.file.open("rb") as handle:
+        pikepdf.open(io.BytesIO(handle.read())).close()

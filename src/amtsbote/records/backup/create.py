@@ -14,7 +14,8 @@ from django.db import connection
 from django.utils import timezone
 
 from amtsbote.audit.anchors import anchor_write
-from amtsbote.records.integrity import referenced_names, walk_storage
+from amtsbote.core.storage import walk_storage
+from amtsbote.records.integrity import referenced_names
 
 from .common import (
     ALSO_BACKED_UP,

@@ -17,7 +17,8 @@ from django.db.migrations.loader import MigrationLoader
 
 from amtsbote.audit.models import AuditChainHead
 from amtsbote.audit.services import check_chain
-from amtsbote.records.integrity import FsckReport, fsck, walk_storage
+from amtsbote.core.storage import walk_storage
+from amtsbote.records.integrity import FsckReport, fsck
 
 from .common import (
     FILES_DIR,

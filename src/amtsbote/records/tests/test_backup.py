@@ -19,7 +19,7 @@ from django.core.management.base import CommandError
 from amtsbote.audit.anchors import anchors_check, anchors_read
 from amtsbote.audit.models import AuditChainHead, AuditEvent
 from amtsbote.audit.services import check_chain
-from amtsbote.core.storage import StoredFiles
+from amtsbote.core.storage import StoredFiles, walk_storage
 from amtsbote.documents import processing
 from amtsbote.documents.constants import Source
 from amtsbote.documents.models import Document, DocumentType, DocumentVersion, OriginalFile
@@ -28,7 +28,6 @@ from amtsbote.documents.services import document_create
 from amtsbote.documents.tests import samples
 from amtsbote.records import services
 from amtsbote.records.backup import MANIFEST, BackupError, backup_create, restore
-from amtsbote.records.integrity import walk_storage
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
