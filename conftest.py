@@ -201,3 +201,27 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+# --- a real ClamAV daemon (clamd) for every test: uploads are scanned as in production -------
+# Started once per session with its own config, socket and a tiny test signature database
+# (EICAR only); every test points ANTIVIRUS_CLAMD at it. See documents/tests/clamd_server.py.
+
+
+@pytest.fixture(scope="session")
+def clamd(tmp_path_factory):
+    from amtsbote.documents.tests import clamd_server
+
+    try:
+        server = clamd_server.start(tmp_path_factory.mktemp("clamd"))
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _scan_with_clamd(settings, clamd):
+    settings.ANTIVIRUS = "on"
+    settings.ANTIVIRUS_CLAMD = clamd.address
+    settings.ANTIVIRUS_TIMEOUT_SECONDS = 30

@@ -4,6 +4,11 @@
 #   scripts/install-system-deps.sh          what `make run` needs
 #   scripts/install-system-deps.sh --test   plus Chromium and PostgreSQL for `make test`
 #
+# ClamAV's daemon (clamd) scans every upload (docs/security.md). Its signatures come from
+# ClamAV's mirror through freshclam: fetched here when there are none yet and the mirror can
+# be reached (otherwise a note; uploads are refused until clamd runs, or accepted unscanned
+# only with AMTSBOTE_ANTIVIRUS=off). The tests start their own clamd with a test database.
+#
 # Runs apt-get as root, or through sudo. Installs uv (from PyPI, via pipx) when it is
 # missing. Safe to run again: with everything present it changes nothing.
 set -euo pipefail
@@ -23,6 +28,7 @@ packages=(
     python3 ca-certificates curl gettext
     tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng ghostscript unpaper pngquant
     libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
+    clamav-daemon clamav-freshclam
 )
 if [[ $with_test == 1 ]]; then
     # Playwright drives Debian's Chromium (/usr/bin/chromium); tests also run on PostgreSQL;
@@ -65,6 +71,17 @@ fi
 if ! command -v uv >/dev/null && ! [[ -x $HOME/.local/bin/uv ]]; then
     echo "==> Installing uv from PyPI (pipx install uv)"
     pipx install uv
+fi
+
+# Virus signatures for clamd (production and `make run`; the tests bring their own): only
+# when none are there yet.
+if [[ $with_test == 0 ]] && command -v freshclam >/dev/null \
+    && ! compgen -G "/var/lib/clamav/*.c[lv]d" >/dev/null; then
+    echo "==> Fetching ClamAV signatures (freshclam)"
+    if ! timeout 300 "${SUDO[@]}" freshclam --quiet; then
+        echo "Note: ClamAV signatures could not be fetched (mirror not reachable). clamd" >&2
+        echo "cannot start without them: uploads are refused until it runs (docs/security.md)." >&2
+    fi
 fi
 
 python_version=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')

@@ -313,3 +313,13 @@ LOGGING = {
 }
 
 SITE_NAME = _("Amtsbote")
+
+# --- virus scanning of uploads (documents.antivirus; docs/security.md) ------------------------
+# clamd's socket: a path, unix:/path, host:port or tcp://host:port (default: Debian's socket).
+# Fails closed: with clamd unreachable uploads are refused. AMTSBOTE_ANTIVIRUS=off accepts
+# files unscanned (`manage.py check --deploy` reports that as an error).
+ANTIVIRUS = env("ANTIVIRUS", "on")
+ANTIVIRUS_CLAMD = env("CLAMD", "/var/run/clamav/clamd.ctl")
+ANTIVIRUS_TIMEOUT_SECONDS = float(env("CLAMD_TIMEOUT_SECONDS", "60"))
+# What the streams of an uploaded PDF may inflate to, together (zip bombs inside PDFs).
+UPLOAD_MAX_PDF_DECODED_MB = int(env("UPLOAD_MAX_PDF_DECODED_MB", "400"))

@@ -253,7 +253,7 @@ class _Seeder:
         lines[1:1] = [head.full_name, f"{head.street}, {head.postal_code} {head.city}"]
         pages = 2 if code in {"mietvertrag", "kontoauszug"} else 1
         files = [
-            processing.check_file(
+            processing.check_generated(
                 f"{code}-{number + 1}.jpg",
                 page_jpeg([*lines, "", f"Seite {number + 1} von {pages}"]),
             )

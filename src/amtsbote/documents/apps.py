@@ -9,6 +9,9 @@ class DocumentsConfig(AppConfig):
         # HEIC/HEIF photos (iPhones) open through Pillow once the plugin is registered.
         from pillow_heif import register_heif_opener
 
+        # System checks: is the virus scanner there (an error under `check --deploy`)?
+        from . import checks  # noqa: F401
+
         register_heif_opener()
 
         # On SQLite, a later migration that rebuilds a table drops the search triggers; put

@@ -138,7 +138,7 @@ def form_submit(*, draft: FormDraft, user: User) -> FormSubmission:
         sent_at=sent_at,
         language=language,
     )
-    checked = processing.check_file(f"{definition.code}-{reference}.pdf", pdf)
+    checked = processing.check_generated(f"{definition.code}-{reference}.pdf", pdf)
     document_type = (
         DocumentType.objects.filter(code=definition.document_type_code).first()
         if definition.document_type_code

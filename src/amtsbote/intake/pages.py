@@ -1,9 +1,10 @@
 """Scanned files → page images: check by content, then render every page exactly once.
 
-Pure functions over bytes and Pillow images (no database, no storage). PDF pages are
-rendered with pypdfium2 (300 dpi for image pages; a page that already has a real text layer
-is only rendered at 150 dpi for barcodes and the thumbnail, and is not OCRed); TIFF,
-JPEG, PNG and HEIC pages are used as they are (EXIF orientation applied).
+Pure functions over bytes and Pillow images (no storage; the database only for the audit
+event of a virus finding). PDF pages are rendered with pypdfium2 (300 dpi for image pages;
+a page that already has a real text layer is only rendered at 150 dpi for barcodes and the
+thumbnail, and is not OCRed); TIFF, JPEG, PNG and HEIC pages are used as they are (EXIF
+orientation applied).
 """
 
 from __future__ import annotations
@@ -19,19 +20,12 @@ import pikepdf
 import pypdfium2 as pdfium
 from django.conf import settings
 from django.utils.translation import gettext as _
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from amtsbote.core.exceptions import UnsupportedUpload
-from amtsbote.documents import processing
+from amtsbote.documents import antivirus, processing
 
-MIME_TYPES = {
-    "pdf": "application/pdf",
-    "tiff": "image/tiff",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-    "heic": "image/heic",
-}
-_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
+MIME_TYPES = processing.SCAN_KINDS
 OCR_DPI = 300
 TEXT_PAGE_DPI = 150
 TEXT_LAYER_MIN_CHARS = 40
@@ -43,19 +37,8 @@ def accepted_formats_text() -> str:
     return _("Accepted are scans in the formats PDF, TIFF, JPEG, PNG and HEIC.")
 
 
-def sniff(head: bytes) -> str | None:
-    """The kind of file by its first bytes, or None."""
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith((b"II*\x00", b"MM\x00*")):
-        return "tiff"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
-        return "heic"
-    return None
+# One implementation for the portal and the mailroom: by content, never by name.
+sniff = processing.sniff
 
 
 @dataclass(frozen=True)
@@ -77,41 +60,42 @@ def max_file_bytes() -> int:
     return int(getattr(settings, "INTAKE_MAX_FILE_MB", 500)) * 1024 * 1024
 
 
+def max_pixels() -> int:
+    """Scanners make larger pages than phones (A3 at 600 dpi is 70 megapixels)."""
+    return int(getattr(settings, "INTAKE_MAX_MEGAPIXELS", 150)) * 1_000_000
+
+
 def inspect(filename: str, data: bytes) -> Inspected:
-    """Check a scanned file by its content; raise UnsupportedUpload with a clear message."""
-    if not data:
-        raise _refuse(filename, _("The file is empty."))
-    if len(data) > max_file_bytes():
-        raise _refuse(
-            filename,
-            _("The file is larger than %(mb)s MB.") % {"mb": max_file_bytes() // 1024 // 1024},
-        )
+    """Check a scanned file by its content; raise UnsupportedUpload with a clear message.
+
+    The checks of ``documents.processing`` (the portal's) with the mailroom's limits: larger
+    files and pages, no page limit, TIFF too; the virus scan as for every upload. The file is
+    kept as received (the scan's evidence); what reaches the e-file is rendered page by page
+    and cleaned again when the document is built (``processing.build_pdf``).
+    """
+    accepted = accepted_formats_text()
+    processing.check_size(filename, len(data), limit=max_file_bytes(), accepted=accepted)
+    antivirus.scan_upload(filename, data)
     kind = sniff(data[:16])
     if kind is None:
         raise _refuse(filename, _("This kind of file cannot be accepted."))
     sha256 = hashlib.sha256(data).hexdigest()
     if kind == "pdf":
-        try:
-            with pikepdf.open(io.BytesIO(data)) as pdf:
-                if pdf.is_encrypted:
-                    raise _refuse(filename, _("The PDF is protected by a password."))
-                count = len(pdf.pages)
-        except pikepdf.PasswordError as exc:
-            raise _refuse(filename, _("The PDF is protected by a password.")) from exc
-        except pikepdf.PdfError as exc:
-            raise _refuse(filename, _("The PDF is damaged or incomplete.")) from exc
-        if count == 0:
-            raise _refuse(filename, _("The PDF has no pages."))
+        count = processing.check_pdf(
+            filename,
+            data,
+            max_pages=0,
+            max_pixels=max_pixels(),
+            # Scanned pages compress well, but not a thousandfold: that is a bomb.
+            max_decoded_bytes=max(
+                int(getattr(settings, "UPLOAD_MAX_PDF_DECODED_MB", 400)) * 2**20, 50 * len(data)
+            ),
+            accepted=accepted,
+        )
         return Inspected(kind, count, sha256)
-    try:
-        ImageFile.LOAD_TRUNCATED_IMAGES = False
-        with Image.open(io.BytesIO(data)) as image:
-            count = getattr(image, "n_frames", 1) if kind == "tiff" else 1
-            image.load()  # decode the first page completely: a truncated file fails here
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise _refuse(filename, _("The picture is damaged or incomplete.")) from exc
-    except Image.DecompressionBombError as exc:
-        raise _refuse(filename, _("The picture is too large.")) from exc
+    image = processing.check_image(filename, data, max_pixels=max_pixels(), accepted=accepted)
+    count = getattr(image, "n_frames", 1) if kind == "tiff" else 1
+    image.close()
     return Inspected(kind, count, sha256)
 
 

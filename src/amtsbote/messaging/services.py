@@ -397,7 +397,7 @@ def thread_close(*, thread: Thread, actor: User) -> Thread:
         thread.status, thread.closed_at, thread.closed_by = ThreadStatus.CLOSED, now, actor
         messages = list(thread.messages.select_related("author", "document"))
         pdf = thread_pdf(thread, messages)
-        checked = processing.check_file("thread.pdf", pdf)
+        checked = processing.check_generated("thread.pdf", pdf)
         title = _("Messages: %(subject)s") % {"subject": thread.subject}
         if thread.record is None:
             thread.record = document_create(

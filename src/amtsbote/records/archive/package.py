@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import re
 import uuid
 import zipfile
@@ -11,10 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree as ET
 
+import pikepdf
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from amtsbote.core.exceptions import UnsupportedUpload
+from amtsbote.documents import antivirus, processing
 from amtsbote.documents.constants import OcrStatus, Source
 
 from .common import (
@@ -386,6 +390,40 @@ def _check_sizes(archive: zipfile.ZipFile) -> None:
             )
 
 
+def _check_content(archive: zipfile.ZipFile, package: Package, progress: Progress) -> None:
+    """The files that become documents, like every file from outside: scanned for malware,
+    and PDFs without active content (they cannot be rewritten here — their hashes must stay
+    those of the sending e-file, which cleaned them when they arrived there)."""
+    names = [
+        name
+        for document in package.documents
+        for name in (
+            *(version.file.name for version in document.versions),
+            *(original.file.name for original in document.originals),
+        )
+    ]
+    for number, name in enumerate(names, start=1):
+        data = archive.read(name)
+        try:
+            antivirus.scan_upload(name, data)
+        except UnsupportedUpload as exc:
+            raise ArchiveRefused(exc.message) from exc
+        if data.startswith(b"%PDF"):
+            try:
+                with pikepdf.open(io.BytesIO(data)) as pdf:
+                    active = processing.active_content(pdf)
+            except pikepdf.PdfError as exc:
+                raise ArchiveRefused(
+                    _("The file %(name)s in the package is not a readable PDF.") % {"name": name}
+                ) from exc
+            if active:
+                raise ArchiveRefused(
+                    _("The PDF %(name)s in the package contains active content (%(what)s).")
+                    % {"name": name, "what": ", ".join(active)}
+                )
+        progress(f"scanned {number}/{len(names)} {name}")
+
+
 def package_verify(archive: zipfile.ZipFile, *, progress: Progress = quiet) -> Package:
     """Check a package completely without writing anything; ``ArchiveRefused`` names the fault."""
     _check_sizes(archive)
@@ -453,6 +491,7 @@ def package_verify(archive: zipfile.ZipFile, *, progress: Progress = quiet) -> P
         sizes[name] = size
         progress(f"checked {number}/{len(hashes)} {name}")
     package = _parse(archive.read(XML_NAME), hashes, sizes)
+    _check_content(archive, package, progress)
     referenced = {XML_NAME}
     for document in package.documents:
         for version in document.versions:

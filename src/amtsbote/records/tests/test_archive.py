@@ -15,6 +15,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import pikepdf
 import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -418,7 +419,9 @@ def test_a_failure_half_way_removes_the_files_already_stored(
         xml = archive.read(XML_NAME).decode()
     versions = re.findall(r"<Dateiname>(dokumente/[^<]+/version-1\.pdf)</Dateiname>", xml)
     assert len(versions) == 4
-    broken = b"%PDF-1.4\n% this is not a PDF that can be rendered\n"
+    empty = io.BytesIO()
+    pikepdf.new().save(empty)  # a well-formed PDF without pages: nothing to render
+    broken = empty.getvalue()
     for name in versions[1:]:  # the XML names the broken file's hash and size
         xml = re.sub(
             rf"(<Dateiname>{re.escape(name)}</Dateiname><Hashwert[^>]*>)[0-9a-f]{{64}}"
@@ -556,3 +559,47 @@ def test_erasing_an_imported_case_erases_what_the_import_brought(
     evidence = ArchiveImport.objects.get(case=case)
     assert evidence.records == {} and evidence.documents == {}
     assert evidence.package_sha256  # who took over which package stays provable
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ("malware", "contains malware"),
+        ("javascript", r"active content \(.*/JavaScript"),
+    ],
+)
+def test_a_package_file_with_malware_or_active_content_is_refused(
+    full_case, neustadt, tmp_path, payload, message
+):
+    from amtsbote.documents.tests.clamd_server import eicar
+
+    zip_path = export_to(tmp_path, full_case)
+    with zipfile.ZipFile(zip_path) as archive:
+        pdf_name = next(n for n in archive.namelist() if n.endswith("version-1.pdf"))
+        pdf_bytes = archive.read(pdf_name)
+    if payload == "malware":
+        bad = pdf_bytes + eicar()
+    else:
+        with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+            pdf.Root.OpenAction = pikepdf.Dictionary(
+                S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)")
+            )
+            out = io.BytesIO()
+            pdf.save(out)
+        bad = out.getvalue()
+    # A consistent package (manifest and XML hashes fit), so that only the content check can
+    # refuse it.
+    with zipfile.ZipFile(zip_path) as archive:
+        xml = archive.read(XML_NAME).decode()
+    xml = xml.replace(hashlib.sha256(pdf_bytes).hexdigest(), hashlib.sha256(bad).hexdigest())
+    xml = xml.replace(f">{len(pdf_bytes)}<", f">{len(bad)}<")
+    target = with_manifest(
+        zip_path, tmp_path / "bad.zip", change={pdf_name: bad, XML_NAME: xml.encode()}
+    )
+    before = snapshot()
+    with pytest.raises(ArchiveRefused, match=message):
+        case_import(target, jobcenter=neustadt, actor=None)
+    if payload == "malware":  # nothing written but the audit event of the finding
+        assert AuditEvent.objects.order_by("-id").first().action == "documents.upload.malware"
+        before = (*before[:2], before[2] + 1, *before[3:])
+    assert snapshot() == before
