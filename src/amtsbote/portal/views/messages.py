@@ -22,7 +22,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from amtsbote.core.exceptions import AmtsboteError
 from amtsbote.core.sealing import seal_pdf
-from amtsbote.documents.processing import accepted_formats_text, check_size, html_to_pdf
+from amtsbote.documents.processing import (
+    accepted_formats_text,
+    check_size,
+    html_to_pdf,
+    sanitise_filename,
+)
 from amtsbote.messaging.access import access_message_for_customer, access_thread_for_customer
 from amtsbote.messaging.models import Message
 from amtsbote.messaging.selectors import messages_of, threads_for_customer, topics_for_jobcenter
@@ -45,7 +50,8 @@ def _files(request: AuthenticatedRequest) -> list[tuple[str, bytes]]:
     """Photos and files from both pickers; a file over the limit is refused unread."""
     uploads = [upload for name in FILE_FIELDS for upload in request.FILES.getlist(name)]
     for upload in uploads:
-        check_size(upload.name or "", upload.size or 0)
+        # the name is shown in the error message: no path or bidi characters in it
+        check_size(sanitise_filename(upload.name or ""), upload.size or 0)
     return [(upload.name or "", upload.read()) for upload in uploads]
 
 
