@@ -72,6 +72,9 @@ def _real_infrastructure(settings, smtp_server, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.AUDIT_ANCHOR_FILE = str(tmp_path / "audit-anchors.jsonl")
+    # Staff need a second factor in production; the suite signs staff in with force_login.
+    # The gate has its own tests (accounts/tests/test_second_factor.py, e2e/test_staff_login.py).
+    settings.STAFF_SECOND_FACTOR_REQUIRED = False
     smtp_server.handler.clear()
 
 

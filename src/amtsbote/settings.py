@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_tasks",
     "django_tasks_db",
     "amtsbote.core",
@@ -93,6 +96,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "amtsbote.accounts.middleware.StaffIdleTimeoutMiddleware",
+    "amtsbote.accounts.middleware.StaffSecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "amtsbote.urls"
@@ -195,6 +201,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A task worker (`manage.py worker`) whose heartbeat stopped this long ago is dead:
+# `manage.py tasks_recover` hands the tasks it was running back to the queue.
+TASKS_WORKER_TIMEOUT_SECONDS = float(env("TASKS_WORKER_TIMEOUT_SECONDS", "120"))
 
 # --- auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -220,9 +229,57 @@ ACCOUNT_ADAPTER = "amtsbote.accounts.adapter.AccountAdapter"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_SIGNUP_REDIRECT_URL = "portal:activate"
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Throttles (docs/login.md): failed logins per IP and per account; "login" counts every attempt.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reauthenticate": "10/m/user",
+}
+# Sends of files from the portal per account and hour (accounts.throttles).
+UPLOAD_SENDS_PER_HOUR = int(env("UPLOAD_SENDS_PER_HOUR", "60"))
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Amtsbote"
+# Staff (every role but customer) need a second factor (TOTP or passkey) in every session;
+# a single sign-on login counts as one when AMTSBOTE_SSO_COUNTS_AS_SECOND_FACTOR is on.
+STAFF_SECOND_FACTOR_REQUIRED = env_bool("STAFF_SECOND_FACTOR_REQUIRED", True)
+SSO_COUNTS_AS_SECOND_FACTOR = env_bool("SSO_COUNTS_AS_SECOND_FACTOR", True)
+# Staff sessions end after this many minutes without a request (htmx polling does not count).
+STAFF_IDLE_MINUTES = int(env("STAFF_IDLE_MINUTES", "30"))
+# Sessions are recorded at login only; tracking every request would cost queries on each page.
+USERSESSIONS_TRACK_ACTIVITY = False
+
+
+def oidc_apps() -> list[dict[str, object]]:
+    """Single sign-on for staff: AMTSBOTE_OIDC_PROVIDERS=keycloak,azure and per provider
+    AMTSBOTE_OIDC_<ID>_SERVER_URL, _CLIENT_ID, _SECRET and _NAME (docs/login.md)."""
+    apps: list[dict[str, object]] = []
+    for provider_id in env_list("OIDC_PROVIDERS"):
+        prefix = f"OIDC_{provider_id.upper().replace('-', '_')}_"
+        apps.append(
+            {
+                "provider_id": provider_id,
+                "name": env(prefix + "NAME", provider_id),
+                "client_id": env(prefix + "CLIENT_ID"),
+                "secret": env(prefix + "SECRET"),
+                "settings": {
+                    "server_url": env(prefix + "SERVER_URL"),
+                    "oauth_pkce_enabled": True,
+                },
+            }
+        )
+    return apps
+
+
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": oidc_apps()}}
+SOCIALACCOUNT_ADAPTER = "amtsbote.accounts.adapter.SocialAccountAdapter"
+# An SSO login signs in the existing staff account with the e-mail address the IdP confirms;
+# nobody gets a new account through single sign-on.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
@@ -233,12 +290,12 @@ ACTIVATION_CODE_VALID_DAYS = 30
 BREAK_GLASS_HOURS = int(env("BREAK_GLASS_HOURS", "8"))
 # The audit chain's anchors outside the database (manage.py audit_anchor); keep on other storage.
 AUDIT_ANCHOR_FILE = env("AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl"))
-ACTIVATION_MAX_ATTEMPTS_PER_HOUR = int(env("ACTIVATION_MAX_ATTEMPTS_PER_HOUR", "5"))
-
-# --- cache (throttles) ----------------------------------------------------------------------
 AUDIT_ANCHOR_SECONDS = int(env("AUDIT_ANCHOR_SECONDS", "900"))
 # Archive packages (case hand-over): the largest unpacked size an import accepts.
 ARCHIVE_MAX_BYTES = int(env("ARCHIVE_MAX_BYTES", str(10 * 1024**3)))
+ACTIVATION_MAX_ATTEMPTS_PER_HOUR = int(env("ACTIVATION_MAX_ATTEMPTS_PER_HOUR", "5"))
+
+# --- cache (throttles) ----------------------------------------------------------------------
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -1,4 +1,7 @@
-"""The gate in front of every desk view: logged in, and staff of a jobcenter."""
+"""The gate in front of every desk view: logged in, and staff of a jobcenter.
+
+The second factor and the idle timeout of staff sessions are enforced before any view runs,
+for every path, by ``amtsbote.accounts.middleware`` (docs/login.md)."""
 
 from __future__ import annotations
 

@@ -97,6 +97,7 @@ def test_a_short_reason_is_refused(client_ben, case_other_team):
 
 def test_the_grant_expires(client_ben, case_other_team, settings, time_machine):
     settings.BREAK_GLASS_HOURS = 2
+    settings.STAFF_IDLE_MINUTES = 0  # hours pass without a request
     start = timezone.now()
     time_machine.move_to(start, tick=False)
     _grant(client_ben, case_other_team)
