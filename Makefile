@@ -75,7 +75,7 @@ prepare: setup
 
 run: prepare
 	@$(MANAGE) seed_demo --print-logins --site-url "http://$(HOST):$(PORT)"
-	HOST=$(HOST) PORT=$(PORT) scripts/run.sh
+	DEMO=1 HOST=$(HOST) PORT=$(PORT) scripts/run.sh
 
 # --- checks and tests --------------------------------------------------------------------------
 

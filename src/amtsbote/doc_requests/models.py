@@ -106,11 +106,21 @@ class Submission(BaseModel):
     )
     manifest = models.JSONField(_("manifest"))
     reference = models.CharField(_("reference"), max_length=20, unique=True)
+    # The idempotency key of the send: the upload page renders a fresh random key, and a send
+    # repeated with it (a retry after a lost answer) gets this submission back, nothing new.
+    client_key = models.CharField(_("client key"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submitted_by", "client_key"],
+                condition=~models.Q(client_key=""),
+                name="submission_unique_client_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.reference

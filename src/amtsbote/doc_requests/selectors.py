@@ -40,3 +40,11 @@ def open_requests_for_customer(user: User) -> QuerySet[DocRequest]:
 
 def submissions_for_customer(user: User) -> QuerySet[Submission]:
     return Submission.objects.filter(submitted_by=user).select_related("request")
+
+
+def submission_sent_before(user: User, client_key: str) -> bool:
+    """Whether ``user`` sent this upload (its idempotency key) already: a repeat, not a send."""
+    return (
+        bool(client_key)
+        and Submission.objects.filter(submitted_by=user, client_key=client_key).exists()
+    )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -176,21 +177,73 @@ def check_files(
     }
 
 
+CLIENT_KEY_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def _submission_by_key(
+    *, request: DocRequest, submitted_by: User, client_key: str
+) -> Submission | None:
+    if not client_key:
+        return None
+    submission = Submission.objects.filter(submitted_by=submitted_by, client_key=client_key).first()
+    if submission is not None and submission.request_id != request.pk:
+        raise ValidationFailed(_("This send belongs to another request. Please reload the page."))
+    return submission
+
+
 def submission_create(
     *,
     request: DocRequest,
     submitted_by: User,
     files_by_item: dict[DocRequestItem, list[tuple[str, bytes]]],
+    client_key: str = "",
 ) -> Submission:
     """File what the customer sent: one document per item, items fulfilled, a receipt.
 
     All files are checked first; then originals and PDFs are written durably (fsync) and the
     database commits. If anything fails, every file written is removed again: nothing is
     half-stored, and the customer is told. Only a committed send is acknowledged.
+
+    ``client_key`` makes the send idempotent: the upload page renders a fresh random key,
+    and a send repeated with the same key by the same user (a retry after the answer got
+    lost) returns the submission stored first and stores nothing again, whatever files the
+    repetition carries. Two sends with the same key at the same moment store one: the second
+    waits for the request's row lock (PostgreSQL) or fails on the unique constraint and then
+    finds the first. An empty key means no idempotency (every send is new).
     """
     person = getattr(submitted_by, "person", None)
     if person is None or person.case_id != request.case_id:
         raise PermissionDenied(_("This request is not addressed to you."))
+    if client_key and not CLIENT_KEY_RE.fullmatch(client_key):
+        raise ValidationFailed(_("The form is out of date. Please reload the page."))
+    # A repeated send: the first one may already have closed the request.
+    existing = _submission_by_key(request=request, submitted_by=submitted_by, client_key=client_key)
+    if existing is not None:
+        return existing
+    try:
+        return _submission_insert(
+            request=request,
+            submitted_by=submitted_by,
+            files_by_item=files_by_item,
+            client_key=client_key,
+        )
+    except IntegrityError:
+        # The same key committed by a concurrent send between our look and our insert.
+        existing = _submission_by_key(
+            request=request, submitted_by=submitted_by, client_key=client_key
+        )
+        if existing is None:
+            raise
+        return existing
+
+
+def _submission_insert(
+    *,
+    request: DocRequest,
+    submitted_by: User,
+    files_by_item: dict[DocRequestItem, list[tuple[str, bytes]]],
+    client_key: str,
+) -> Submission:
     if not request.is_open:
         raise ValidationFailed(_("This request is already closed."))
     for item in files_by_item:
@@ -200,6 +253,12 @@ def submission_create(
     received_at = timezone.now()
     with StoredFiles() as stored, transaction.atomic():
         request = DocRequest.objects.select_for_update().get(pk=request.pk)
+        # Under the request's lock: a concurrent send with the same key has committed by now.
+        existing = _submission_by_key(
+            request=request, submitted_by=submitted_by, client_key=client_key
+        )
+        if existing is not None:
+            return existing
         manifest_items = []
         for item, files in sorted(checked.items(), key=lambda pair: pair[0].position):
             document = document_create(
@@ -233,6 +292,7 @@ def submission_create(
             case=request.case,
             submitted_by=submitted_by,
             reference=refcodes.generate(10),
+            client_key=client_key,
             manifest={"received_at": received_at.isoformat(), "items": manifest_items},
         )
         audit.record(

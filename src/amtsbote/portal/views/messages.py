@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from amtsbote.accounts.throttles import upload_send_count
 from amtsbote.core.exceptions import AmtsboteError
 from amtsbote.core.sealing import seal_pdf
 from amtsbote.documents.processing import (
@@ -49,6 +50,8 @@ FILE_FIELDS = ("photos", "files")
 def _files(request: AuthenticatedRequest) -> list[tuple[str, bytes]]:
     """Photos and files from both pickers; a file over the limit is refused unread."""
     uploads = [upload for name in FILE_FIELDS for upload in request.FILES.getlist(name)]
+    if uploads:
+        upload_send_count(user=request.user)
     for upload in uploads:
         # the name is shown in the error message: no path or bidi characters in it
         check_size(sanitise_filename(upload.name or ""), upload.size or 0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
@@ -10,11 +12,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from amtsbote.accounts.throttles import upload_send_count
 from amtsbote.core.exceptions import AmtsboteError
 from amtsbote.doc_requests.access import access_doc_request_for_customer
 from amtsbote.doc_requests.models import DocRequest, DocRequestItem
+from amtsbote.doc_requests.selectors import submission_sent_before
 from amtsbote.doc_requests.services import submission_create
-from amtsbote.documents.processing import accepted_formats_text, check_size
+from amtsbote.documents.processing import accepted_formats_text, check_size, sanitise_filename
 
 from .http import AuthenticatedRequest, wants_json
 
@@ -59,8 +63,9 @@ def _files_by_item(
     for item in doc_request.items.all():
         uploads = request.FILES.getlist(f"item-{item.uuid}")
         for upload in uploads:
-            # A file over the limit is refused before it is read into memory.
-            check_size(upload.name or "", upload.size or 0)
+            # A file over the limit is refused before it is read into memory (the name is
+            # shown in the message: no path or bidi characters in it).
+            check_size(sanitise_filename(upload.name or ""), upload.size or 0)
         if uploads:
             files_by_item[item] = [(upload.name or "", upload.read()) for upload in uploads]
     return files_by_item
@@ -82,6 +87,9 @@ def _render(
             "max_files": settings.UPLOAD_MAX_FILES,
             "max_file_mb": settings.UPLOAD_MAX_FILE_BYTES // (1024 * 1024),
             "script_strings": _script_strings(),
+            # The send's idempotency key: a retry of this form (a lost answer, the browser
+            # sending again) gets the first receipt back instead of a second submission.
+            "client_key": secrets.token_urlsafe(24),
         },
         status=status,
     )
@@ -92,10 +100,16 @@ def request_upload(request: AuthenticatedRequest, request_uuid: str) -> HttpResp
     doc_request = access_doc_request_for_customer(request.user, request_uuid)
     if request.method != "POST":
         return _render(request, doc_request)
+    client_key = request.POST.get("client_key", "").strip()
     try:
+        if not submission_sent_before(request.user, client_key):  # a repeat is not counted
+            upload_send_count(user=request.user)
         files_by_item = _files_by_item(request, doc_request)
         submission = submission_create(
-            request=doc_request, submitted_by=request.user, files_by_item=files_by_item
+            request=doc_request,
+            submitted_by=request.user,
+            files_by_item=files_by_item,
+            client_key=client_key,
         )
     except (TooManyFilesSent, RequestDataTooBig):
         error = _("Please send at most %(max)s files at once.") % {"max": settings.UPLOAD_MAX_FILES}

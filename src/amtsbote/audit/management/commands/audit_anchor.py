@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from amtsbote.audit.anchors import anchor_path, anchor_write
+from amtsbote.core.processes import stop_on_sigint_and_sigterm
 
 logger = logging.getLogger("amtsbote.audit.anchor")
 
@@ -38,11 +39,16 @@ class Command(BaseCommand):
         every = options["every"]
         if every == 0:
             every = settings.AUDIT_ANCHOR_SECONDS
-        while True:
-            self._anchor(path)
-            if every is None:
-                return
-            time.sleep(every)
+        if every is not None:
+            stop_on_sigint_and_sigterm()
+        try:
+            while True:
+                self._anchor(path)
+                if every is None:
+                    return
+                time.sleep(every)
+        except KeyboardInterrupt:  # stopped by scripts/run.sh, between anchors
+            return
 
     def _anchor(self, path: Path) -> None:
         anchor = anchor_write(path)

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from amtsbote.cases.models import Jobcenter
+from amtsbote.core.processes import stop_on_sigint_and_sigterm
 from amtsbote.intake import services
 from amtsbote.intake.constants import BatchSource
 
@@ -41,19 +42,23 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=2.0, help="seconds between looks")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        stop_on_sigint_and_sigterm()
         self.seen: dict[Path, tuple[int, int]] = {}
         every = max(60.0, 60.0 * float(getattr(settings, "INTAKE_STALE_MINUTES", 10)))
         resume_at = time.monotonic()  # at start, then every INTAKE_STALE_MINUTES
-        while True:
-            if time.monotonic() >= resume_at:
-                resume_at = time.monotonic() + every
-                resumed = services.scan_files_resume()
-                if resumed:
-                    self.stdout.write(f"resumed {len(resumed)} interrupted file(s)")
-            self.look()
-            if options["once"]:
-                return
-            time.sleep(options["interval"])
+        try:
+            while True:
+                if time.monotonic() >= resume_at:
+                    resume_at = time.monotonic() + every
+                    resumed = services.scan_files_resume()
+                    if resumed:
+                        self.stdout.write(f"resumed {len(resumed)} interrupted file(s)")
+                self.look()
+                if options["once"]:
+                    return
+                time.sleep(options["interval"])
+        except KeyboardInterrupt:  # stopped (Ctrl-C, scripts/run.sh): an import is atomic
+            return
 
     def look(self) -> None:
         root = consume_root()

@@ -40,6 +40,11 @@
   var errorBox = document.getElementById("upload-error");
   var errorText = errorBox ? errorBox.querySelector("[data-error-text]") : null;
   var csrfInput = form.querySelector("input[name=csrfmiddlewaretoken]");
+  // The send's idempotency key (rendered fresh by the server). It stays while the chosen
+  // pages stay: "try again" after an interrupted connection repeats the same send, and if
+  // the first one did arrive the server answers with its receipt instead of storing the
+  // pages twice. Any change of the pages makes a new send with a new key.
+  var keyInput = form.querySelector("input[name=client_key]");
   var busy = false;
   var nextId = 1;
 
@@ -52,6 +57,20 @@
   function announce(text) {
     announcer.textContent = "";
     window.setTimeout(function () { announcer.textContent = text; }, 50);
+  }
+
+  function newClientKey() {
+    var bytes = new Uint8Array(24);
+    if (window.crypto && window.crypto.getRandomValues) {
+      window.crypto.getRandomValues(bytes);
+    } else {
+      for (var i = 0; i < bytes.length; i++) { bytes[i] = Math.floor(Math.random() * 256); }
+    }
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function pagesChanged() {
+    if (keyInput) { keyInput.value = newClientKey(); }
   }
 
   function setStatus(text) {
@@ -105,6 +124,7 @@
         });
         // The script sends the pages itself; an emptied input can pick the same file again.
         input.value = "";
+        pagesChanged();
         hideError();
         render(item);
         update();
@@ -236,6 +256,7 @@
     if (from < 0 || to < 0 || to >= item.pages.length) { return; }
     item.pages.splice(from, 1);
     item.pages.splice(to, 0, page);
+    pagesChanged();
     render(item, { id: page.id, action: action });
     announce(t("moved", { n: from + 1, to: to + 1 }));
   }
@@ -245,6 +266,7 @@
     var index = item.pages.indexOf(page);
     if (index < 0) { return; }
     item.pages.splice(index, 1);
+    pagesChanged();
     if (page.url) { URL.revokeObjectURL(page.url); }
     var next = item.pages[index] || item.pages[index - 1];
     render(item, next ? { id: next.id, action: "remove" } : null);
@@ -411,6 +433,7 @@
     // One photo at a time: phones have little memory for several decoded 12-megapixel images.
     var formData = new FormData();
     if (csrfInput) { formData.append("csrfmiddlewaretoken", csrfInput.value); }
+    if (keyInput) { formData.append("client_key", keyInput.value); }
     jobs.reduce(function (chain, job) {
       return chain.then(function () {
         return prepare(job.page).then(function (prepared) {

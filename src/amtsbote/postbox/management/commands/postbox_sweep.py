@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from amtsbote.core.processes import stop_on_sigint_and_sigterm
 from amtsbote.postbox.services import postbox_sweep
 
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, every: int | None = None, **options: Any) -> None:
+        stop_on_sigint_and_sigterm()
         try:
             while True:
                 result = postbox_sweep()
