@@ -19,6 +19,7 @@ from email.message import Message
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.utils import translation
 
 from amtsbote.accounts.tests.factories import StaffFactory, UserFactory
 from amtsbote.cases.tests.factories import CaseFactory, JobcenterFactory, PersonFactory
@@ -53,6 +54,15 @@ def smtp_server():
     controller.start()
     yield controller
     controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request with Accept-Language activates
+    its language for the thread, and it would stay for the next test."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -41,7 +41,7 @@ CaseFactory(jobcenter=jc, bg_number="96201BG0012345")
 class Deployment:
     """A var/ directory and a database of its own; ``count`` reads it while processes run."""
 
-    def __init__(self, var: Path, database_url: str | None) -> None:
+    def __init__(self, var: Path, database_url: str | None, clamd_address: str) -> None:
         self.var, self.database_url = var, database_url
         self.env = {
             **{k: v for k, v in os.environ.items() if k != "AMTSBOTE_DATABASE_URL"},
@@ -50,6 +50,7 @@ class Deployment:
             "PYTHONPATH": str(ROOT / "src"),
             "OMP_THREAD_LIMIT": "1",
             "AMTSBOTE_INTAKE_STALE_MINUTES": "0",
+            "AMTSBOTE_CLAMD": clamd_address,  # the suite's clamd scans the imported files
         }
         if database_url:
             self.env["AMTSBOTE_DATABASE_URL"] = database_url
@@ -75,10 +76,10 @@ class Deployment:
 
 
 @pytest.fixture
-def deployment(tmp_path) -> Iterator[Deployment]:
+def deployment(tmp_path, clamd) -> Iterator[Deployment]:
     """On the database the suite runs on: SQLite, or a fresh PostgreSQL database."""
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        yield Deployment(tmp_path / "var", None)
+        yield Deployment(tmp_path / "var", None, clamd.address)
         return
     import psycopg
 
@@ -91,7 +92,7 @@ def deployment(tmp_path) -> Iterator[Deployment]:
     with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield Deployment(tmp_path / "var", f"{server}/{name}")
+        yield Deployment(tmp_path / "var", f"{server}/{name}", clamd.address)
     finally:
         with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
