@@ -86,6 +86,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "amtsbote.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -281,8 +282,10 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
-CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
+# Served over HTTPS (production): cookies only over HTTPS, and HSTS (security headers below).
+SECURE_COOKIES = env_bool("SECURE_COOKIES")
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_AGE = 60 * 60 * 8
 
 ACTIVATION_CODE_VALID_DAYS = 30
@@ -351,10 +354,39 @@ SEAL_PKCS12_PASSWORD = env("SEAL_PKCS12_PASSWORD")
 SEAL_TRUST_ROOTS = env("SEAL_TRUST_ROOTS")
 SEAL_TSA_URL = env("SEAL_TSA_URL")
 
-# --- security headers -----------------------------------------------------------------------
+# --- security headers (docs/security.md#headers, docs/operations.md#production-settings) ------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"  # nothing of ours is shown in a frame
+# core.middleware.SecurityHeadersMiddleware: no inline script or style anywhere; stored files
+# bring their own sandboxing policy (core.http.file_response). Report-only to try a change.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+CONTENT_SECURITY_POLICY_REPORT_ONLY = env_bool("CSP_REPORT_ONLY")
+# The camera is allowed on the portal's photo pages only (core.middleware.CAMERA_VIEWS).
+PERMISSIONS_POLICY = {
+    "camera": "()",
+    "microphone": "()",
+    "geolocation": "()",
+    "payment": "()",
+    "usb": "()",
+}
+# HTTPS: HSTS for a year once cookies are secure (the site is HTTPS-only then); the redirect
+# to HTTPS and the proxy's header (e.g. "X-Forwarded-Proto", value "https") are set explicitly.
+SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", str(365 * 24 * 3600 if SECURE_COOKIES else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
+SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer's health check may use plain HTTP
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + env("PROXY_SSL_HEADER").upper().replace("-", "_"), "https")
+    if env("PROXY_SSL_HEADER")
+    else None
+)
 
 LOGGING = {
     "version": 1,

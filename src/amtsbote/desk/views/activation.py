@@ -17,6 +17,7 @@ from amtsbote.accounts.services import (
 )
 from amtsbote.cases.access import access_activation_code_for_staff, access_person_for_staff
 from amtsbote.core import refcodes
+from amtsbote.core.http import file_response
 
 from ..decorators import staff_required
 from ..letters import activation_context, activation_letter_pdf
@@ -56,10 +57,8 @@ def activation_letter(request: HttpRequest, activation_uuid: uuid.UUID) -> HttpR
         messages.error(request, _("This activation code can no longer be used."))
         return redirect("desk:case_detail", case_uuid=activation.person.case.uuid)
     pdf = activation_letter_pdf(activation, code)
-    response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"freischaltcode-{activation.person.customer_number}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return _no_store(response)
+    return _no_store(file_response(pdf, content_type="application/pdf", filename=filename))
 
 
 @require_POST

@@ -7,7 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from amtsbote.accounts.models import User
 from amtsbote.cases.access import access_case_for_staff, record_case_read
 from amtsbote.cases.models import Case
 from amtsbote.core.exceptions import AmtsboteError
+from amtsbote.core.http import file_response
 from amtsbote.records.access import is_records_officer
 from amtsbote.records.archive import case_export, case_import
 from amtsbote.records.models import ArchiveImport, ImportedHistoryEntry
@@ -104,11 +105,8 @@ def archive_export(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponseBa
         messages.error(request, exc.message)
         return redirect("desk:archive")
     spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        content_type="application/zip",
-        filename=f"akte-{case.bg_number}.zip",
+    return file_response(
+        spool, content_type="application/zip", filename=f"akte-{case.bg_number}.zip"
     )
 
 

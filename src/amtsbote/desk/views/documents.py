@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import TypeVar
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from amtsbote import audit
+from amtsbote.core.http import file_response
 from amtsbote.documents.access import access_document_for_staff, access_version_for_staff
 from amtsbote.documents.models import DocumentVersion
 from amtsbote.documents.processing import THUMBNAIL_MIME_TYPE
@@ -92,7 +93,8 @@ def version_page(request: HttpRequest, version_uuid: uuid.UUID, number: int) -> 
         data = page_image(version=version, index=number - 1, width=_page_width(request))
     except IndexError as exc:
         raise Http404("no such page") from exc
-    return _private(HttpResponse(data, content_type="image/jpeg"))
+    name = f"{version.document.uuid}-v{version.number}-{number}.jpg"
+    return _private(file_response(data, content_type="image/jpeg", filename=name, inline=True))
 
 
 @require_GET
@@ -105,12 +107,18 @@ def version_thumbnail(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResp
     with version.thumbnail.open("rb") as handle:
         data = handle.read()
     # A version never changes: its thumbnail may stay in the browser's cache.
-    return _private(HttpResponse(data, content_type=THUMBNAIL_MIME_TYPE), max_age=86400)
+    response = file_response(
+        data,
+        content_type=THUMBNAIL_MIME_TYPE,
+        filename=f"{version.document.uuid}-v{version.number}-thumbnail.jpg",
+        inline=True,
+    )
+    return _private(response, max_age=86400)
 
 
 @require_GET
 @staff_required
-def version_file(request: HttpRequest, version_uuid: uuid.UUID) -> FileResponse:
+def version_file(request: HttpRequest, version_uuid: uuid.UUID) -> HttpResponseBase:
     version = access_version_for_staff(request.user, version_uuid)  # type: ignore[arg-type]
     document_record_download(
         document=version.document,
@@ -118,11 +126,8 @@ def version_file(request: HttpRequest, version_uuid: uuid.UUID) -> FileResponse:
         what=f"version {version.number}",
     )
     filename = f"{version.document.case.bg_number}-{version.document.uuid}-v{version.number}.pdf"
-    response = FileResponse(
-        version.file.open("rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type="application/pdf",
+    response = file_response(
+        version.file.open("rb"), content_type="application/pdf", filename=filename
     )
     return _private(response, max_age=0)
 
@@ -131,7 +136,7 @@ def version_file(request: HttpRequest, version_uuid: uuid.UUID) -> FileResponse:
 @staff_required
 def original_file(
     request: HttpRequest, document_uuid: uuid.UUID, original_uuid: uuid.UUID
-) -> FileResponse:
+) -> HttpResponseBase:
     document = access_document_for_staff(request.user, document_uuid)  # type: ignore[arg-type]
     original = document.originals.filter(uuid=original_uuid).first()
     if original is None:
@@ -141,10 +146,7 @@ def original_file(
         actor=request.user,  # type: ignore[arg-type]
         what=f"original {original.position}",
     )
-    response = FileResponse(
-        original.file.open("rb"),
-        as_attachment=True,
-        filename=original.filename,
-        content_type=original.mime_type,
+    response = file_response(
+        original.file.open("rb"), content_type=original.mime_type, filename=original.filename
     )
     return _private(response, max_age=0)

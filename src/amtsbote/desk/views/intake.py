@@ -28,6 +28,7 @@ from amtsbote.accounts.models import User
 from amtsbote.cases.models import Case
 from amtsbote.cases.selectors import case_search
 from amtsbote.core.exceptions import AmtsboteError
+from amtsbote.core.http import file_response
 from amtsbote.documents.processing import render_page
 from amtsbote.intake.access import (
     access_intake_document_for_staff,
@@ -289,7 +290,9 @@ def intake_page(request: HttpRequest, intake_uuid: uuid.UUID, index: int) -> Htt
             out = io.BytesIO()
             turned.save(out, "JPEG", quality=80)
             data = out.getvalue()
-    response = HttpResponse(data, content_type="image/jpeg")
+    response = file_response(
+        data, content_type="image/jpeg", filename=f"{intake.uuid}-{index}.jpg", inline=True
+    )
     # The URL carries the turn (``?r=``), so a turned page is fetched anew.
     patch_cache_control(response, private=True, max_age=3600)
     return response

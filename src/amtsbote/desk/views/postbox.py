@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from amtsbote.accounts.services import activation_code_issue
 from amtsbote.cases.access import access_case_for_staff, record_case_read
 from amtsbote.cases.models import Case
 from amtsbote.core.exceptions import AmtsboteError
+from amtsbote.core.http import file_response
 from amtsbote.doc_requests.selectors import with_items
 from amtsbote.documents.access import access_document_for_staff
 from amtsbote.documents.services import document_record_download
@@ -165,13 +167,16 @@ def letter_detail(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
 
 @require_GET
 @staff_required
-def letter_file(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
+def letter_file(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponseBase:
     letter = access_letter_for_staff(staff_user(request), letter_uuid)
     document = access_document_for_staff(staff_user(request), letter.document.uuid)  # audited read
     document_record_download(document=document, actor=staff_user(request), what="letter")
-    response = HttpResponse(rendering.letter_pdf_bytes(letter), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="schreiben-{letter.uuid}.pdf"'
-    return response
+    return file_response(
+        rendering.letter_pdf_bytes(letter),
+        content_type="application/pdf",
+        filename=f"schreiben-{letter.uuid}.pdf",
+        inline=True,
+    )
 
 
 @require_POST
@@ -189,7 +194,7 @@ def letter_dispute(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse
 
 @require_GET
 @staff_required
-def letter_proof(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
+def letter_proof(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponseBase:
     """Zustellnachweis for court: the evidence of each delivery step, as a sealed PDF."""
     letter = access_letter_for_staff(staff_user(request), letter_uuid)
     consent = consent_at(letter.addressee, ConsentKind.E_BEKANNTGABE, letter.created_at)
@@ -197,9 +202,9 @@ def letter_proof(request: HttpRequest, letter_uuid: uuid.UUID) -> HttpResponse:
     document_record_download(
         document=letter.document, actor=staff_user(request), what="proof_of_delivery"
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="zustellnachweis-{letter.uuid}.pdf"'
-    return response
+    return file_response(
+        pdf, content_type="application/pdf", filename=f"zustellnachweis-{letter.uuid}.pdf"
+    )
 
 
 # --- print queue -------------------------------------------------------------------------------
@@ -222,7 +227,7 @@ def print_queue_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @staff_required
-def print_batch(request: HttpRequest) -> HttpResponse:
+def print_batch(request: HttpRequest) -> HttpResponseBase:
     """All letters not yet printed, in one duplex-safe PDF."""
     jobs = [job for job in print_queue(staff_user(request)) if job.printed_at is None]
     if not jobs:
@@ -233,10 +238,8 @@ def print_batch(request: HttpRequest) -> HttpResponse:
         document_record_download(
             document=job.letter.document, actor=staff_user(request), what="print_batch"
         )
-    response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"druckstapel-{timezone.localdate():%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return file_response(pdf, content_type="application/pdf", filename=filename)
 
 
 def _selected_jobs(request: HttpRequest) -> list[Any]:

@@ -8,7 +8,8 @@ import uuid
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,6 +19,7 @@ from amtsbote.accounts.models import User
 from amtsbote.cases.access import record_case_read
 from amtsbote.cases.models import Case, Jobcenter
 from amtsbote.core.exceptions import AmtsboteError
+from amtsbote.core.http import file_response
 from amtsbote.documents.models import Document, DocumentType
 from amtsbote.records import selectors, services
 from amtsbote.records.access import (
@@ -107,7 +109,7 @@ def hold_lift(request: HttpRequest, hold_uuid: uuid.UUID) -> HttpResponse:
 
 @require_GET
 @staff_required
-def certificate(request: HttpRequest, proposal_uuid: uuid.UUID) -> FileResponse:
+def certificate(request: HttpRequest, proposal_uuid: uuid.UUID) -> HttpResponseBase:
     user, _jobcenter_id = _officer(request)
     proposal = access_proposal_for_team_lead(user, proposal_uuid)
     name = proposal.certificate.name
@@ -120,7 +122,7 @@ def certificate(request: HttpRequest, proposal_uuid: uuid.UUID) -> FileResponse:
         jobcenter_id=proposal.jobcenter_id,
         case_id=proposal.case_id,
     )
-    return FileResponse(
+    return file_response(
         default_storage.open(name, "rb"),
         content_type="application/pdf",
         filename=f"aussonderung-{proposal.case.bg_number}.pdf",

@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 
+from amtsbote.core.http import file_response
 from amtsbote.doc_requests.selectors import submissions_for_customer
 from amtsbote.documents.access import access_document_for_customer
 from amtsbote.documents.processing import THUMBNAIL_MIME_TYPE
@@ -34,4 +35,9 @@ def document_thumbnail(request: AuthenticatedRequest, document_uuid: str) -> Fil
     version = document.current_version
     if version is None or not version.thumbnail:
         raise Http404("no thumbnail")
-    return FileResponse(version.thumbnail.open("rb"), content_type=THUMBNAIL_MIME_TYPE)
+    return file_response(
+        version.thumbnail.open("rb"),
+        content_type=THUMBNAIL_MIME_TYPE,
+        filename=f"{document.uuid}-thumbnail.jpg",
+        inline=True,
+    )

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from amtsbote.core.http import file_response
 from amtsbote.core.sealing import seal_pdf
 from amtsbote.doc_requests.access import access_submission_for_customer
 from amtsbote.doc_requests.models import Submission
@@ -61,8 +62,8 @@ def receipt_pdf(request: AuthenticatedRequest, submission_uuid: str) -> HttpResp
         reason=_("Receipt %(reference)s") % {"reference": submission.reference},
         location=submission.case.jobcenter.name,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="Eingangsbestaetigung-{submission.reference}.pdf"'
+    return file_response(
+        pdf,
+        content_type="application/pdf",
+        filename=f"Eingangsbestaetigung-{submission.reference}.pdf",
     )
-    return response
