@@ -43,8 +43,12 @@ from amtsbote.accounts.constants import Role
 from amtsbote.accounts.models import User
 from amtsbote.accounts.services import activation_code_issue
 from amtsbote.accounts.tests.factories import StaffFactory, UserFactory
-from amtsbote.cases.constants import BreakGlassReason
+from amtsbote.cases.constants import BreakGlassReason, RepresentationKind, RepresentationScope
 from amtsbote.cases.services import break_glass_grant
+from amtsbote.cases.services_representation import (
+    representation_grant_by_customer,
+    representation_grant_by_staff,
+)
 from amtsbote.cases.tests.factories import CaseFactory, JobcenterFactory, PersonFactory
 from amtsbote.core.storage import StoredFiles
 from amtsbote.doc_requests.models import Submission
@@ -97,7 +101,16 @@ ROLES: tuple[str, ...] = (
     # Another member of household T with an account: sees the household's document
     # requests, but not what belongs to the person (letters, messages, uploads, forms).
     "household_member",
+    # A representative with every scope, for another household of jobcenter A.
+    "representative_other_household",
+    # A representative of T's person who may only read letters: reaches T's letters (see
+    # DOCUMENTED_ACCESS), nothing else of T (no upload, messages, forms, documents).
+    "representative_letters_only",
 )
+
+# What ``representative_letters_only`` may be shown of T: the name and BG-Nummer of whom
+# they act for, and the letter they may read (everything else of T stays a secret).
+LETTER_READER_SEES: tuple[str, ...] = ("letter",)
 
 # What belongs to one person of household T, not to the household: the only secrets for
 # ``household_member`` (the household's BG-Nummer, names and requests are theirs too).
@@ -124,6 +137,9 @@ DOCUMENTED_ACCESS: dict[tuple[str, str], str] = {
     ("desk:case_search", "caseworker_other_team"): "search for break-glass access",
     # Document requests go to the household (§ 60 SGB I): every member may answer them.
     ("portal:request", "household_member"): "the household's document request",
+    # A representative with "read letters" reads the represented person's letters.
+    ("portal:letter", "representative_letters_only"): "a letter of the represented person",
+    ("portal:letter_file", "representative_letters_only"): "a letter of the represented person",
 }
 
 # Routes that answer 403 (instead of 404) to a role, and why. None so far.
@@ -154,6 +170,7 @@ OBJECT_KWARGS: dict[str, tuple[str, ...]] = {
     "hold_uuid": ("legal_hold",),
     "rule_uuid": ("retention_rule",),
     "reply_uuid": ("canned_reply",),
+    "representation_uuid": ("representation",),
 }
 
 # URL parameters that name no protected object: the value to fill in.
@@ -281,6 +298,10 @@ class World:
     def secrets_for(self, role: str) -> list[str]:
         if role == "household_member":
             return [str(self.objects[kind].uuid) for kind in PERSONAL_KINDS]
+        if role == "representative_letters_only":
+            seen = {SECRET_NAME, SECRET_BG_NUMBER}
+            seen |= {str(self.objects[kind].uuid) for kind in LETTER_READER_SEES}
+            return [secret for secret in self.secrets if secret not in seen]
         return self.secrets
 
 
@@ -407,6 +428,25 @@ def build_world() -> World:
         category=BreakGlassReason.URGENT,
         reason=f"Vertretung im Fall {SECRET_NAME}",
     )
+    # A counselling service acting for T's person, and T's own grant (which the customer
+    # and T's caseworker may revoke).
+    letter_reader = UserFactory(first_name="Lea", last_name="Leserin")
+    representation_grant_by_staff(
+        actor=ben,
+        person=person,
+        representative=letter_reader,
+        kind=RepresentationKind.COUNSELLING,
+        scopes=[RepresentationScope.READ_LETTERS],
+        valid_until=timezone.localdate() + dt.timedelta(days=30),
+    )
+    representation = representation_grant_by_customer(
+        customer=customer_t,
+        representative=UserFactory(first_name="Viktor", last_name=SECRET_NAME),
+        kind=RepresentationKind.AUTHORISED,
+        scopes=list(RepresentationScope.values),
+        valid_until=timezone.localdate() + dt.timedelta(days=30),
+        note=f"Vollmacht {SECRET_NAME}",
+    )
     archive_import = ArchiveImport.objects.create(
         case=case,
         package_id=uuid.uuid4(),
@@ -449,6 +489,7 @@ def build_world() -> World:
         "legal_hold": hold,
         "retention_rule": rule,
         "canned_reply": canned,
+        "representation": representation,
         # Named by no URL yet, but no role may see them in any list either.
         "member": member,
         "form_draft": draft,
@@ -466,6 +507,19 @@ def build_world() -> World:
         PersonFactory(case=own_case, user=user, first_name=user.first_name)
         return user
 
+    def representative(jobcenter: Any) -> User:
+        """A representative with every scope for a household of ``jobcenter``."""
+        represented = customer(jobcenter)
+        user = UserFactory()
+        representation_grant_by_customer(
+            customer=represented,
+            representative=user,
+            kind=RepresentationKind.GUARDIAN,
+            scopes=list(RepresentationScope.values),
+            valid_until=timezone.localdate() + dt.timedelta(days=30),
+        )
+        return user
+
     users: dict[str, User | None] = {
         "anonymous": None,
         "customer_same_jobcenter": customer(jc_a),
@@ -478,6 +532,8 @@ def build_world() -> World:
         ),
         "admin": StaffFactory(jobcenter=jc_a, role=Role.ADMIN),
         "household_member": member_user,
+        "representative_other_household": representative(jc_a),
+        "representative_letters_only": letter_reader,
     }
     assert set(users) == set(ROLES)
     secrets = [SECRET_NAME, SECRET_BG_NUMBER]

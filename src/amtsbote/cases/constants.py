@@ -48,3 +48,24 @@ class BreakGlassReason(models.TextChoices):
     URGENT = "urgent", _("Urgent case (Eilfall)")
     INQUIRY = "inquiry", _("Inquiry at the counter or by phone (Auskunft)")
     OTHER = "other", _("Other reason")
+
+
+class RepresentationKind(models.TextChoices):
+    """Who acts for a customer in the portal (§ 13 SGB X, § 1814 BGB, counselling)."""
+
+    AUTHORISED = "authorised", _("Authorised representative (Bevollmächtigte/r)")
+    GUARDIAN = "guardian", _("Legal guardian (rechtliche Betreuung)")
+    COUNSELLING = "counselling", _("Counselling service (Beratungsstelle)")
+
+
+class RepresentationScope(models.TextChoices):
+    """What a representative may do in the customer's name; a grant holds a set of these."""
+
+    READ_LETTERS = "read_letters", _("read letters")
+    UPLOAD = "upload", _("upload documents")
+    WRITE_MESSAGES = "write_messages", _("write messages")
+    SUBMIT_FORMS = "submit_forms", _("submit forms")
+
+
+# A grant ends at the latest this many days after it starts (then it is granted again).
+REPRESENTATION_MAX_DAYS = 3 * 366

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from amtsbote.core.models import BaseModel
 
-from .constants import BreakGlassReason, Bundesland, CaseStatus
+from .constants import BreakGlassReason, Bundesland, CaseStatus, RepresentationKind
 from .validators import validate_bg_number, validate_customer_number
 
 
@@ -161,3 +164,85 @@ class BreakGlassGrant(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.case} ({self.user})"
+
+
+class RepresentationQuerySet(models.QuerySet["Representation"]):
+    def valid(self, *, today: dt.date | None = None) -> RepresentationQuerySet:
+        """Grants in force today: not revoked, started, not yet ended (the end day counts)."""
+        today = today or timezone.localdate()
+        return self.filter(revoked_at__isnull=True, valid_from__lte=today, valid_until__gte=today)
+
+    def with_scope(self, scope: str) -> RepresentationQuerySet:
+        # ``scopes`` is a comma-separated list framed by commas (",read_letters,upload,"),
+        # so that a plain substring test works on every database.
+        return self.filter(scopes__contains=f",{scope},")
+
+
+class Representation(BaseModel):
+    """A portal account acting in a customer's name (Bevollmächtigte, Betreuer,
+    Beratungsstelle): granted by the jobcenter or the customer, with a scope and an end date.
+    """
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("represented person"),
+        on_delete=models.CASCADE,
+        related_name="representations",
+    )
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="representations"
+    )
+    representative = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("representative"),
+        on_delete=models.CASCADE,
+        related_name="representations",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=RepresentationKind.choices)
+    scopes = models.CharField(_("scope"), max_length=200)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    note = models.TextField(_("note"), blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = RepresentationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("representation")
+        verbose_name_plural = _("representations")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.representative} → {self.person_id}"
+
+    @property
+    def scope_list(self) -> list[str]:
+        return [s for s in self.scopes.split(",") if s]
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scope_list
+
+    @property
+    def scope_labels(self) -> list[str]:
+        from .constants import RepresentationScope
+
+        labels = dict(RepresentationScope.choices)
+        return [str(labels.get(s, s)) for s in self.scope_list]
+
+    def is_valid(self, *, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.revoked_at is None and self.valid_from <= today <= self.valid_until

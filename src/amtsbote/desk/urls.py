@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import urls_archive, urls_intake, urls_messaging, urls_search
+from . import urls_archive, urls_intake, urls_messaging, urls_representatives, urls_search
 from .views import (
     activation,
     breakglass,
@@ -117,3 +117,4 @@ urlpatterns += [
     path("cases/<uuid:case_uuid>/close/", cases.case_close, name="case_close"),
     path("cases/<uuid:case_uuid>/reopen/", cases.case_reopen, name="case_reopen"),
 ]
+urlpatterns += urls_representatives.urlpatterns

@@ -5,9 +5,12 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 
 from amtsbote.accounts.models import User
+from amtsbote.cases.access import represented_people
+from amtsbote.cases.constants import RepresentationScope
 from amtsbote.cases.selectors import cases_for_staff
 
 from .models import DocRequest, Submission
@@ -15,11 +18,17 @@ from .selectors import with_items
 
 
 def access_doc_request_for_customer(user: User, request_uuid: uuid.UUID | str) -> DocRequest:
-    person = getattr(user, "person", None) if user.is_authenticated else None
-    if person is None:
+    """A request to the customer's household, or to a household this account represents
+    with "upload" today."""
+    if not user.is_authenticated:
         raise Http404("no such request")
+    person = getattr(user, "person", None)
+    cases = represented_people(user, RepresentationScope.UPLOAD).values("case_id")
+    query = Q(case_id__in=cases)
+    if person is not None:
+        query |= Q(case_id=person.case_id)
     try:
-        return with_items(DocRequest.objects.filter(case_id=person.case_id)).get(uuid=request_uuid)
+        return with_items(DocRequest.objects.filter(query)).get(uuid=request_uuid)
     except (DocRequest.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("no such request") from exc
 

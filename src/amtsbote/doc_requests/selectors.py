@@ -31,9 +31,14 @@ def open_requests_for_customer(user: User) -> QuerySet[DocRequest]:
     person = getattr(user, "person", None)
     if person is None:
         return DocRequest.objects.none()
+    return open_requests_for_case(person.case)
+
+
+def open_requests_for_case(case: Case) -> QuerySet[DocRequest]:
+    """The household's open requests (also what a representative with "upload" sees)."""
     return with_items(
         DocRequest.objects.filter(
-            case_id=person.case_id, status__in=[RequestStatus.OPEN, RequestStatus.PARTLY]
+            case_id=case.pk, status__in=[RequestStatus.OPEN, RequestStatus.PARTLY]
         )
     ).order_by("deadline", "id")
 

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from amtsbote import audit
 from amtsbote.accounts.models import Team, User
-from amtsbote.cases.models import Case
+from amtsbote.cases.constants import RepresentationScope
+from amtsbote.cases.models import Case, Person, Representation
 from amtsbote.core import deadlines, refcodes
 from amtsbote.core.exceptions import PermissionDenied, UnsupportedUpload, ValidationFailed
 from amtsbote.core.storage import StoredFiles
@@ -197,6 +198,7 @@ def submission_create(
     submitted_by: User,
     files_by_item: dict[DocRequestItem, list[tuple[str, bytes]]],
     client_key: str = "",
+    on_behalf_of: Person | None = None,
 ) -> Submission:
     """File what the customer sent: one document per item, items fulfilled, a receipt.
 
@@ -212,6 +214,13 @@ def submission_create(
     finds the first. An empty key means no idempotency (every send is new).
     """
     person = getattr(submitted_by, "person", None)
+    if on_behalf_of is not None:
+        # A representative sends in the represented person's name, under a grant in force
+        # with "upload" (see docs/access.md, Representatives).
+        granted = Representation.objects.valid().with_scope(RepresentationScope.UPLOAD)
+        if not granted.filter(representative=submitted_by, person=on_behalf_of).exists():
+            raise PermissionDenied(_("This request is not addressed to you."))
+        person = on_behalf_of
     if person is None or person.case_id != request.case_id:
         raise PermissionDenied(_("This request is not addressed to you."))
     if client_key and not CLIENT_KEY_RE.fullmatch(client_key):
@@ -226,6 +235,7 @@ def submission_create(
             submitted_by=submitted_by,
             files_by_item=files_by_item,
             client_key=client_key,
+            on_behalf_of=on_behalf_of,
         )
     except IntegrityError:
         # The same key committed by a concurrent send between our look and our insert.
@@ -243,6 +253,7 @@ def _submission_insert(
     submitted_by: User,
     files_by_item: dict[DocRequestItem, list[tuple[str, bytes]]],
     client_key: str,
+    on_behalf_of: Person | None = None,
 ) -> Submission:
     if not request.is_open:
         raise ValidationFailed(_("This request is already closed."))
@@ -295,13 +306,23 @@ def _submission_insert(
             client_key=client_key,
             manifest={"received_at": received_at.isoformat(), "items": manifest_items},
         )
+        if on_behalf_of is not None:
+            submission.manifest["on_behalf_of"] = {
+                "person": str(on_behalf_of.uuid),
+                "name": on_behalf_of.full_name,
+            }
+            submission.save(update_fields=["manifest"])
         audit.record(
             "doc_requests.submission.create",
             actor=submitted_by,
             subject=submission,
             jobcenter_id=request.case.jobcenter_id,
             case_id=request.case_id,
-            data={"request": str(request.uuid), "items": len(manifest_items)},
+            data={
+                "request": str(request.uuid),
+                "items": len(manifest_items),
+                "on_behalf_of": str(on_behalf_of.uuid) if on_behalf_of else None,
+            },
         )
     return submission
 

@@ -34,6 +34,13 @@ urlpatterns = [
     path("forms/<slug:code>/summary/", views.form_summary, name="form_summary"),
     path("forms/<slug:code>/discard/", views.form_discard, name="form_discard"),
     path("forms/<slug:code>/<slug:step>/", views.form_step, name="form_step"),
+    path("representation/", views.representation, name="representation"),
+    path(
+        "representation/<uuid:representation_uuid>/revoke/",
+        views.representation_revoke_view,
+        name="representation_revoke",
+    ),
+    path("representation/act/", views.acting_switch, name="acting_switch"),
     path(
         "documents/<uuid:document_uuid>/thumbnail/",
         views.document_thumbnail,

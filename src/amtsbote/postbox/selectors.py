@@ -43,6 +43,15 @@ def letters_for_customer(user: User) -> QuerySet[Letter]:
     )
 
 
+def letters_for_person(person: Person) -> QuerySet[Letter]:
+    """The postbox of ``person``, as a representative with "read letters" sees it."""
+    return (
+        Letter.objects.filter(addressee=person, channel=Channel.DIGITAL)
+        .select_related("case__jobcenter", "document")
+        .order_by("-created_at", "-id")
+    )
+
+
 def unread_count_for_customer(user: User) -> int:
     return letters_for_customer(user).filter(first_retrieved_at__isnull=True).count()
 

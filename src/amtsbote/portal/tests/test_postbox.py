@@ -27,7 +27,7 @@ def letter(customer_anna, caseworker_ben, django_capture_on_commit_callbacks):
 
 
 def test_postbox_lists_letters_with_unread_marker(anna_client, letter, django_assert_num_queries):
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = anna_client.get(reverse("portal:postbox"))
     assert response.status_code == 200
     html = response.content.decode()

@@ -16,11 +16,13 @@ from .home import home, language
 from .messages import message_receipt, message_receipt_pdf, messages, thread, thread_new
 from .postbox import consents, letter, letter_file, letter_paper, postbox
 from .receipts import receipt, receipt_pdf
+from .representation import acting_switch, representation, representation_revoke_view
 from .uploads import request_upload
 from .verify import verify
 
 __all__ = [
     "accesses",
+    "acting_switch",
     "activate",
     "consents",
     "document_thumbnail",
@@ -43,6 +45,8 @@ __all__ = [
     "postbox",
     "receipt",
     "receipt_pdf",
+    "representation",
+    "representation_revoke_view",
     "request_upload",
     "thread",
     "thread_new",

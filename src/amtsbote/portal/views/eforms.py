@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from amtsbote.core.exceptions import AmtsboteError
+from amtsbote.core.http import file_response
 from amtsbote.core.sealing import seal_pdf
 from amtsbote.documents.processing import html_to_pdf
 from amtsbote.eforms import engine
 from amtsbote.eforms.access import (
     access_definition,
     access_form_submission_for_customer,
-    person_for_customer,
 )
 from amtsbote.eforms.definitions import registry
 from amtsbote.eforms.definitions.base import FormDefinition
@@ -31,10 +31,11 @@ from amtsbote.eforms.selectors import submissions_for_customer as form_submissio
 from amtsbote.eforms.services import draft_discard, draft_start, draft_step_save, form_submit
 
 from .http import AuthenticatedRequest
+from .representation import own_person
 
 
 def _draft(request: AuthenticatedRequest, definition: FormDefinition) -> FormDraft:
-    person_for_customer(request.user)
+    own_person(request)
     draft = draft_for_customer(request.user, definition.code)
     if draft is None:
         raise Http404("no draft")
@@ -50,7 +51,7 @@ def _draft_definition(draft: FormDraft) -> FormDefinition:
 
 @login_required
 def forms_index(request: AuthenticatedRequest) -> HttpResponse:
-    person_for_customer(request.user)
+    own_person(request)
     drafts = drafts_for_customer(request.user)
     return render(
         request,
@@ -67,7 +68,7 @@ def forms_index(request: AuthenticatedRequest) -> HttpResponse:
 def form_start(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """GET: what the form is for, and whether a draft waits. POST: start or continue."""
     definition = access_definition(code)
-    person_for_customer(request.user)
+    own_person(request)
     if request.method == "POST":
         started = draft_start(user=request.user, definition=definition)
         if started.step == "summary":
@@ -196,8 +197,8 @@ def form_receipt_pdf(request: AuthenticatedRequest, submission_uuid: str) -> Htt
         reason=_("Receipt %(reference)s") % {"reference": submission.reference},
         location=submission.case.jobcenter.name,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="Eingangsbestaetigung-{submission.reference}.pdf"'
+    return file_response(
+        pdf,
+        content_type="application/pdf",
+        filename=f"Eingangsbestaetigung-{submission.reference}.pdf",
     )
-    return response

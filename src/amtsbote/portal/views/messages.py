@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from amtsbote.accounts.throttles import upload_send_count
 from amtsbote.core.exceptions import AmtsboteError
+from amtsbote.core.http import file_response
 from amtsbote.core.sealing import seal_pdf
 from amtsbote.documents.processing import (
     accepted_formats_text,
@@ -42,6 +43,7 @@ from amtsbote.postbox.access import access_letter_for_customer
 
 from ..forms_messaging import MessageForm, ThreadForm
 from .http import AuthenticatedRequest
+from .representation import own_person
 from .uploads import FILE_ACCEPT
 
 FILE_FIELDS = ("photos", "files")
@@ -68,10 +70,7 @@ def _upload_context() -> dict[str, Any]:
 
 
 def _person(request: AuthenticatedRequest) -> Any:
-    person = getattr(request.user, "person", None)
-    if person is None:
-        raise Http404("no household")
-    return person
+    return own_person(request)
 
 
 @require_GET
@@ -209,8 +208,8 @@ def message_receipt_pdf(request: AuthenticatedRequest, message_uuid: str) -> Htt
         reason=_("Receipt %(reference)s") % {"reference": message.reference},
         location=message.thread.case.jobcenter.name,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="Eingangsbestaetigung-{message.reference}.pdf"'
+    return file_response(
+        pdf,
+        content_type="application/pdf",
+        filename=f"Eingangsbestaetigung-{message.reference}.pdf",
     )
-    return response

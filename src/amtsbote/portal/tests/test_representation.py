@@ -1,0 +1,249 @@
+"""Representatives in the portal: the Vertretung page, the switcher, pages by scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from amtsbote.accounts.tests.factories import UserFactory
+from amtsbote.audit.models import AuditEvent
+from amtsbote.cases.constants import RepresentationKind, RepresentationScope
+from amtsbote.cases.models import Representation
+from amtsbote.cases.services_representation import representation_grant_by_staff
+from amtsbote.portal.views.representation import represented_in
+from amtsbote.postbox.tests.factories import ConsentFactory, send_letter
+
+pytestmark = pytest.mark.django_db
+
+READ = RepresentationScope.READ_LETTERS
+
+
+def until(days: int = 30) -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=days)
+
+
+@pytest.fixture
+def rita(db):
+    return UserFactory(email="rita@beratung.example", first_name="Rita", last_name="Rat")
+
+
+@pytest.fixture
+def rita_client(rita) -> Client:
+    client = Client()
+    client.force_login(rita)
+    return client
+
+
+@pytest.fixture
+def letter(customer_anna, caseworker_ben):
+    ConsentFactory(person=customer_anna.person)
+    return send_letter(customer_anna.person, by=caseworker_ben, subject="Bescheid für Anna")
+
+
+def grant(ben, customer, rep, scopes=(READ,)):
+    return representation_grant_by_staff(
+        actor=ben,
+        person=customer.person,
+        representative=rep,
+        kind=RepresentationKind.GUARDIAN,
+        scopes=scopes,
+        valid_until=until(),
+    )
+
+
+def test_representative_reads_letters_and_sees_in_whose_name(
+    rita_client, caseworker_ben, customer_anna, rita, letter, doc_request
+):
+    grant(caseworker_ben, customer_anna, rita)
+    html = rita_client.get(reverse("portal:postbox")).content.decode()
+    assert "Bescheid für Anna" in html
+    page = rita_client.get(reverse("portal:representation"))
+    assert 'data-testid="acting-current"' in page.content.decode()
+    # The banner every page shows (portal/_acting_for.html, included by the layout).
+    banner = render_to_string("portal/_acting_for.html", request=page.wsgi_request)
+    assert 'data-testid="acting-for"' in banner
+    assert "Anna Schmidt (BG 96201BG0012345)" in banner
+    assert rita_client.get(reverse("portal:letter", args=[letter.uuid])).status_code == 200
+    response = rita_client.get(reverse("portal:letter_file", args=[letter.uuid]))
+    assert response.status_code == 200
+    retrieval = AuditEvent.objects.filter(action__startswith="postbox.letter").last()
+    assert retrieval is not None and retrieval.actor_id == rita.pk
+    # Not the addressee: her reading does not start the addressee's deadlines.
+    letter.refresh_from_db()
+    assert letter.first_retrieved_at is None
+    # Read letters only: no upload, no paper copy ordered in Anna's name.
+    assert rita_client.get(reverse("portal:request", args=[doc_request.uuid])).status_code == 404
+    assert rita_client.post(reverse("portal:letter_paper", args=[letter.uuid])).status_code == 404
+
+
+def test_upload_scope_opens_the_request_page_but_not_the_postbox(
+    rita_client, caseworker_ben, customer_anna, rita, letter, doc_request
+):
+    grant(caseworker_ben, customer_anna, rita, scopes=[RepresentationScope.UPLOAD])
+    assert rita_client.get(reverse("portal:request", args=[doc_request.uuid])).status_code == 200
+    assert rita_client.get(reverse("portal:postbox")).status_code == 404
+    assert rita_client.get(reverse("portal:letter", args=[letter.uuid])).status_code == 404
+
+
+def test_without_grant_nothing_of_anna(rita_client, customer_anna, letter, doc_request):
+    assert "Bescheid für Anna" not in rita_client.get(reverse("portal:postbox")).content.decode()
+    assert rita_client.get(reverse("portal:letter", args=[letter.uuid])).status_code == 404
+    assert rita_client.get(reverse("portal:request", args=[doc_request.uuid])).status_code == 404
+
+
+def test_switcher_picks_the_household(
+    rita_client, caseworker_ben, customer_anna, customer_carl, rita, letter
+):
+    ConsentFactory(person=customer_carl.person)
+    send_letter(customer_carl.person, by=caseworker_ben, subject="Bescheid für Carl")
+    grant(caseworker_ben, customer_anna, rita)
+    carls = grant(caseworker_ben, customer_carl, rita)
+    response = rita_client.post(reverse("portal:acting_switch"), {"representation": carls.uuid})
+    assert response.status_code == 302
+    html = rita_client.get(reverse("portal:postbox")).content.decode()
+    assert "Bescheid für Carl" in html and "Bescheid für Anna" not in html
+    assert "96201BG0099999" in rita_client.get(reverse("portal:representation")).content.decode()
+    # A grant that is not hers cannot be chosen.
+    other = UserFactory()
+    foreign = grant(caseworker_ben, customer_anna, other)
+    assert (
+        rita_client.post(
+            reverse("portal:acting_switch"), {"representation": foreign.uuid}
+        ).status_code
+        == 404
+    )
+
+
+def test_customer_grants_and_revokes_on_the_vertretung_page(anna_client, customer_anna, rita):
+    url = reverse("portal:representation")
+    data = {
+        "email": "rita@beratung.example",
+        "kind": RepresentationKind.AUTHORISED,
+        "scopes": [READ],
+        "valid_until": until(60).isoformat(),
+    }
+    bad = anna_client.post(url, {**data, "valid_until": "gestern"})
+    assert bad.status_code == 400
+    assert "Enddatum nach dem heutigen Tag" in bad.content.decode()
+    assert not Representation.objects.exists()
+    assert anna_client.post(url, data).status_code == 302
+    made = Representation.objects.get()
+    assert (made.person, made.representative, made.granted_by) == (
+        customer_anna.person,
+        rita,
+        customer_anna,
+    )
+    assert "Rita Rat" in anna_client.get(url).content.decode()
+    revoke = reverse("portal:representation_revoke", args=[made.uuid])
+    assert anna_client.post(revoke).status_code == 302
+    made.refresh_from_db()
+    assert made.revoked_by == customer_anna
+
+
+def test_only_the_represented_customer_revokes(
+    carl_client, rita_client, caseworker_ben, customer_anna, rita
+):
+    made = grant(caseworker_ben, customer_anna, rita)
+    for client in (carl_client, rita_client):
+        response = client.post(reverse("portal:representation_revoke", args=[made.uuid]))
+        assert response.status_code == 404
+    made.refresh_from_db()
+    assert made.revoked_at is None
+
+
+def test_home_of_a_representative_shows_only_what_the_scope_allows(
+    rita_client, caseworker_ben, customer_anna, rita, letter, doc_request
+):
+    made = grant(caseworker_ben, customer_anna, rita, scopes=[READ])
+    url = reverse("portal:request", args=[doc_request.uuid])
+    assert url not in rita_client.get(reverse("portal:home")).content.decode()
+    made.revoked_at = timezone.now()
+    made.save()
+    grant(caseworker_ben, customer_anna, rita, scopes=[RepresentationScope.UPLOAD])
+    assert url in rita_client.get(reverse("portal:home")).content.decode()
+
+
+def test_messages_and_forms_are_not_offered_in_someone_elses_name(
+    carl_client, caseworker_ben, customer_anna, customer_carl
+):
+    """Carl has a household of his own; while he acts for Anna, his own messages and forms
+    are not shown under her name (and hers are not offered yet)."""
+    made = grant(
+        caseworker_ben, customer_anna, customer_carl, scopes=list(RepresentationScope.values)
+    )
+    assert carl_client.get(reverse("portal:messages")).status_code == 200
+    carl_client.post(reverse("portal:acting_switch"), {"representation": made.uuid})
+    assert carl_client.get(reverse("portal:messages")).status_code == 404
+    assert carl_client.get(reverse("portal:forms")).status_code == 404
+    carl_client.post(reverse("portal:acting_switch"), {"representation": "self"})
+    assert carl_client.get(reverse("portal:messages")).status_code == 200
+
+
+def test_no_banner_for_a_customer_acting_for_herself(anna_client):
+    page = anna_client.get(reverse("portal:home"))
+    assert render_to_string("portal/_acting_for.html", request=page.wsgi_request).strip() == ""
+
+
+def test_represented_in_names_whom_an_upload_is_for(
+    caseworker_ben, customer_anna, customer_carl, rita
+):
+    case_anna = customer_anna.person.case
+    assert represented_in(rita, case_anna.pk) is None
+    grant(caseworker_ben, customer_anna, rita, scopes=[READ])
+    assert represented_in(rita, case_anna.pk) is None  # reading letters is not uploading
+    grant(caseworker_ben, customer_anna, customer_carl, scopes=[RepresentationScope.UPLOAD])
+    assert represented_in(customer_carl, case_anna.pk) == customer_anna.person
+    assert represented_in(customer_carl, customer_carl.person.case_id) is None  # his own
+
+
+def test_a_representative_with_upload_sends_in_the_customers_name(
+    rita_client, caseworker_ben, customer_anna, rita, doc_request, items
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from amtsbote.doc_requests.models import Submission
+    from amtsbote.documents.tests import samples
+
+    grant(caseworker_ben, customer_anna, rita, scopes=(RepresentationScope.UPLOAD,))
+    page = rita_client.get(reverse("portal:request", args=[doc_request.uuid]))
+    assert page.status_code == 200
+    response = rita_client.post(
+        reverse("portal:request", args=[doc_request.uuid]),
+        {f"item-{items[0].uuid}": [SimpleUploadedFile("m.jpg", samples.jpeg_bytes())]},
+    )
+    assert response.status_code == 302
+    submission = Submission.objects.get()
+    assert submission.submitted_by == rita and submission.case == customer_anna.person.case
+    assert submission.manifest["on_behalf_of"]["person"] == str(customer_anna.person.uuid)
+    event = AuditEvent.objects.get(action="doc_requests.submission.create")
+    assert event.actor_id == rita.pk
+    assert event.data["on_behalf_of"] == str(customer_anna.person.uuid)
+
+    # the caseworker sees who sent it
+    document = submission.case.documents.get()
+    desk = Client()
+    desk.force_login(caseworker_ben)
+    detail = desk.get(reverse("desk:document_detail", args=[document.uuid])).content.decode()
+    assert "Rita Rat" in detail and "Anna Schmidt" in detail and 'data-testid="sent-by"' in detail
+
+
+def test_a_grant_without_upload_cannot_send(
+    rita_client, caseworker_ben, customer_anna, rita, doc_request, items
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from amtsbote.doc_requests.models import Submission
+    from amtsbote.documents.tests import samples
+
+    grant(caseworker_ben, customer_anna, rita, scopes=(READ,))
+    response = rita_client.post(
+        reverse("portal:request", args=[doc_request.uuid]),
+        {f"item-{items[0].uuid}": [SimpleUploadedFile("m.jpg", samples.jpeg_bytes())]},
+    )
+    assert response.status_code == 404
+    assert not Submission.objects.exists()
