@@ -10,7 +10,7 @@ from django.urls import reverse
 from amtsbote.accounts.tests.factories import UserFactory
 from amtsbote.documents.tests import samples
 
-QUERIES_DOCUMENTS_PAGE = 5
+QUERIES_DOCUMENTS_PAGE = 6
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,8 @@ def test_documents_page_query_count_is_pinned(
     anna_client, submission, doc_request, items, django_assert_num_queries
 ):
     url = reverse("portal:documents")
-    # session, user, documents, versions, receipts: the same for one document or many
+    # session, user, documents, versions, receipts, grants (acting for): the same for one
+    # document or many
     with django_assert_num_queries(QUERIES_DOCUMENTS_PAGE):
         anna_client.get(url)
     anna_client.post(
