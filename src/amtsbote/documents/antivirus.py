@@ -14,10 +14,13 @@ as an error).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import logging
 import socket
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -52,7 +55,23 @@ class ClamdUnavailable(OSError):
     """clamd could not be reached or answered nonsense."""
 
 
+_OWN_FILES: contextvars.ContextVar[bool] = contextvars.ContextVar("own_files", default=False)
+
+
+@contextlib.contextmanager
+def own_files_only() -> Iterator[None]:
+    """For code that feeds the upload paths with files Amtsbote generated itself (the demo data):
+    no scan inside. Everything else is checked as usual."""
+    token = _OWN_FILES.set(True)
+    try:
+        yield
+    finally:
+        _OWN_FILES.reset(token)
+
+
 def enabled() -> bool:
+    if _OWN_FILES.get():
+        return False
     return str(getattr(settings, "ANTIVIRUS", "on")).strip().lower() not in {"off", "0", "no"}
 
 

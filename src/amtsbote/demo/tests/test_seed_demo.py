@@ -121,3 +121,18 @@ def test_print_logins_names_the_demo_accounts(monkeypatch):
     assert "ben@jobcenter.example" in output
     assert "anna@example.org" in output
     assert "Amtsbote-Demo-2026" in output
+
+
+def test_seed_demo_needs_no_clamd_but_uploads_still_do(settings, tmp_path):
+    """`make run` adds the demo data before any clamd runs: its own generated files are not
+    scanned; a customer's upload afterwards is."""
+    from amtsbote.core.exceptions import UnsupportedUpload
+    from amtsbote.documents import antivirus, processing
+    from amtsbote.documents.tests import samples
+
+    settings.ANTIVIRUS_CLAMD = str(tmp_path / "no-clamd.sock")
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Document.objects.exists()
+    assert antivirus.enabled()
+    with pytest.raises(UnsupportedUpload, match="Schadsoftware"):
+        processing.check_file("foto.jpg", samples.jpeg_bytes())
