@@ -25,6 +25,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from amtsbote.core.files import fsync_path
+
 from .models import AuditEvent
 
 
@@ -119,11 +121,7 @@ def anchor_write(path: Path | None = None) -> Anchor | None:
     finally:
         os.close(fd)
     if created:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        fsync_path(path.parent)
     return anchor
 
 

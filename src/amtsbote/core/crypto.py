@@ -36,6 +36,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from amtsbote.core.files import fsync_path
+
 MAGIC = b"AMTSENC"
 VERSION = 1
 SEGMENT_SIZE = 64 * 1024
@@ -160,11 +162,7 @@ def _create_key_file(path: Path) -> None:
             os.link(tmp, path)
         except FileExistsError:
             return
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        fsync_path(path.parent)
     finally:
         os.unlink(tmp)
 

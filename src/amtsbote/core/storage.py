@@ -44,6 +44,7 @@ from amtsbote.core.crypto import (
     read_header,
     rewrap_chunks,
 )
+from amtsbote.core.files import fsync_path
 
 JOURNAL_DIR = "_journal"
 KEYS_DIR = "keys"
@@ -60,8 +61,8 @@ class PlainDurableFileSystemStorage(FileSystemStorage):
     def _save(self, name: str, content: File) -> str:  # type: ignore[override]
         name = super()._save(name, content)  # type: ignore[misc]
         path = Path(self.path(name))
-        _fsync(path)
-        _fsync(path.parent)
+        fsync_path(path)
+        fsync_path(path.parent)
         return name
 
     def replace_raw(self, name: str, chunks: Iterable[bytes]) -> None:
@@ -80,15 +81,7 @@ class PlainDurableFileSystemStorage(FileSystemStorage):
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        _fsync(path.parent)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        fsync_path(path.parent)
 
 
 class StoredFile(File):

@@ -13,8 +13,7 @@ Models are named by label, not imported: records and intake sit side by side in 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -24,7 +23,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from amtsbote.core.storage import walk_storage
+from amtsbote.core.files import sha256_stream
+from amtsbote.core.storage import referenced_names, walk_storage
 
 CHUNK = 1024 * 1024  # bytes read at once while hashing
 BATCH = 500  # storage names looked up in the database at once
@@ -139,13 +139,8 @@ def is_unreferenced_by_design(name: str) -> bool:
 def file_digest(name: str, storage: Storage | None = None) -> tuple[str, int]:
     """SHA-256 and size of a stored file's content, read in chunks."""
     storage = storage or default_storage
-    digest = hashlib.sha256()
-    size = 0
     with storage.open(name, "rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
+        return sha256_stream(handle, chunk=CHUNK)
 
 
 def row_label(pk: Any, uuid: Any) -> str:
@@ -169,19 +164,6 @@ def references(ref: StoredFileField) -> Iterator[tuple[str, str, str | None, int
             row[ref.sha256_field] if ref.sha256_field else None,
             row[ref.size_field] if ref.size_field else None,
         )
-
-
-def referenced_names(names: Iterable[str]) -> set[str]:
-    """Those of ``names`` (a batch) that a row of some model references."""
-    batch = list(names)
-    found: set[str] = set()
-    for ref in FILE_FIELDS:
-        found.update(
-            ref.model_class._default_manager.filter(**{f"{ref.field}__in": batch}).values_list(
-                ref.field, flat=True
-            )
-        )
-    return found
 
 
 def _still_referenced(ref: StoredFileField, name: str) -> bool:

@@ -18,6 +18,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from amtsbote.core.exceptions import UnsupportedUpload
+from amtsbote.core.files import sha256_stream
 from amtsbote.documents import antivirus, processing
 from amtsbote.documents.constants import OcrStatus, Source
 
@@ -468,19 +469,15 @@ def package_verify(archive: zipfile.ZipFile, *, progress: Progress = quiet) -> P
         raise ArchiveRefused(_("The package has no %(name)s.") % {"name": XML_NAME})
     sizes: dict[str, int] = {}
     for number, name in enumerate(sorted(hashes), start=1):
-        digest = hashlib.sha256()
-        size = 0
         try:
             with archive.open(name) as handle:
-                while chunk := handle.read(CHUNK):
-                    digest.update(chunk)
-                    size += len(chunk)
+                digest, size = sha256_stream(handle, chunk=CHUNK)
         except (zipfile.BadZipFile, OSError) as exc:
             raise ArchiveRefused(
                 _("The file %(name)s in the package cannot be read: %(error)s")
                 % {"name": name, "error": exc}
             ) from exc
-        if digest.hexdigest() != hashes[name]:
+        if digest != hashes[name]:
             raise ArchiveRefused(
                 _(
                     "The file %(name)s does not match its SHA-256 in the manifest: the package "

@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 
 from django.core.files.storage import default_storage
 
+from amtsbote.core.files import sha256_stream
 from amtsbote.records.integrity import CHUNK
 
 FORMAT = "amtsbote-backup"
@@ -39,20 +40,8 @@ def amtsbote_version() -> str:
 
 
 def sha256_file(path: Path) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
     with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
-
-
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        return sha256_stream(handle, chunk=CHUNK)
 
 
 def copy_raw(source: Path, target: Path) -> tuple[str, int]:

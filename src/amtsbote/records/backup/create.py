@@ -14,8 +14,8 @@ from django.db import connection
 from django.utils import timezone
 
 from amtsbote.audit.anchors import anchor_write
-from amtsbote.core.storage import walk_storage
-from amtsbote.records.integrity import referenced_names
+from amtsbote.core.files import fsync_path
+from amtsbote.core.storage import referenced_names, walk_storage
 
 from .common import (
     ALSO_BACKED_UP,
@@ -28,7 +28,6 @@ from .common import (
     Say,
     amtsbote_version,
     copy_raw,
-    fsync_dir,
     quiet,
     raw_path,
     safe_name,
@@ -69,7 +68,7 @@ def _write_manifest(target: Path, header: dict[str, Any], entries: Path) -> None
         os.fsync(out.fileno())
     partial.chmod(0o600)
     partial.replace(target / MANIFEST)
-    fsync_dir(target)
+    fsync_path(target)
 
 
 def backup_create(target: Path, *, files: bool = True, progress: Say = quiet) -> BackupResult:

@@ -17,6 +17,7 @@ from django.db.migrations.loader import MigrationLoader
 
 from amtsbote.audit.models import AuditChainHead
 from amtsbote.audit.services import check_chain
+from amtsbote.core.files import fsync_path
 from amtsbote.core.storage import walk_storage
 from amtsbote.records.integrity import FsckReport, fsck
 
@@ -28,7 +29,6 @@ from .common import (
     BackupError,
     Say,
     copy_raw,
-    fsync_dir,
     quiet,
     raw_path,
     safe_name,
@@ -170,7 +170,7 @@ def _restore_files(source: Path, manifest: dict[str, Any], say: Say) -> None:
         if number % 1000 == 0:
             say(f"restore: {number} of {len(manifest['files'])} files restored")
     for directory in directories:
-        fsync_dir(directory)
+        fsync_path(directory)
 
 
 def restore(source: Path, *, force: bool = False, progress: Say = quiet) -> RestoreReport:
