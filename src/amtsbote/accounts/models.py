@@ -112,6 +112,10 @@ class ActivationCode(BaseModel):
 
     Only a SHA-256 digest of the code is stored; the code itself is shown once (desk screen
     and letter) and never again.
+
+    With ``representation`` the code is an invitation: it binds that pending grant to the
+    account that redeems it and does not link the account to ``person`` (who stays the
+    represented person, so scoping by ``person__case`` holds for both kinds).
     """
 
     person = models.ForeignKey(
@@ -119,6 +123,15 @@ class ActivationCode(BaseModel):
         verbose_name=_("person"),
         on_delete=models.CASCADE,
         related_name="activation_codes",
+    )
+    representation = models.ForeignKey(
+        "cases.Representation",
+        verbose_name=_("representation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="activation_codes",
+        help_text=_("For an invitation: the pending grant the code binds to its account."),
     )
     code_digest = models.CharField(_("code digest"), max_length=64, unique=True)
     hint = models.CharField(_("last characters"), max_length=4)
@@ -145,6 +158,10 @@ class ActivationCode(BaseModel):
 
     def __str__(self) -> str:
         return f"…{self.hint}"
+
+    @property
+    def is_invitation(self) -> bool:
+        return self.representation_id is not None
 
     @property
     def status(self) -> str:

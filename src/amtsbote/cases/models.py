@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,9 @@ from amtsbote.core.models import BaseModel
 
 from .constants import BreakGlassReason, Bundesland, CaseStatus, RepresentationKind
 from .validators import validate_bg_number, validate_customer_number
+
+if TYPE_CHECKING:
+    from amtsbote.accounts.models import ActivationCode
 
 
 class Jobcenter(BaseModel):
@@ -170,7 +174,17 @@ class RepresentationQuerySet(models.QuerySet["Representation"]):
     def valid(self, *, today: dt.date | None = None) -> RepresentationQuerySet:
         """Grants in force today: not revoked, started, not yet ended (the end day counts)."""
         today = today or timezone.localdate()
-        return self.filter(revoked_at__isnull=True, valid_from__lte=today, valid_until__gte=today)
+        return self.filter(
+            representative__isnull=False,
+            revoked_at__isnull=True,
+            valid_from__lte=today,
+            valid_until__gte=today,
+        )
+
+    def pending(self) -> RepresentationQuerySet:
+        """Grants waiting for the representative to enter the invitation code; they admit
+        nobody until then."""
+        return self.filter(representative__isnull=True, revoked_at__isnull=True)
 
     def with_scope(self, scope: str) -> RepresentationQuerySet:
         # ``scopes`` is a comma-separated list framed by commas (",read_letters,upload,"),
@@ -181,6 +195,10 @@ class RepresentationQuerySet(models.QuerySet["Representation"]):
 class Representation(BaseModel):
     """A portal account acting in a customer's name (Bevollmächtigte, Betreuer,
     Beratungsstelle): granted by the jobcenter or the customer, with a scope and an end date.
+
+    A grant without ``representative`` is pending: an invitation whose activation code
+    (``accounts.ActivationCode.representation``) the representative has not entered yet. A
+    pending grant admits nobody; the code binds it to the account that redeems it.
     """
 
     person = models.ForeignKey(
@@ -195,8 +213,16 @@ class Representation(BaseModel):
     representative = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("representative"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="representations",
+        help_text=_("Empty while the invitation code has not been entered."),
+    )
+    invited_email = models.EmailField(
+        _("invited e-mail address"),
+        blank=True,
+        help_text=_("If given, only the account with this address can enter the invitation code."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=RepresentationKind.choices)
     scopes = models.CharField(_("scope"), max_length=200)
@@ -227,7 +253,18 @@ class Representation(BaseModel):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.representative} → {self.person_id}"
+        return f"{self.representative or self.invited_email or '…'} → {self.person_id}"
+
+    @property
+    def is_pending(self) -> bool:
+        """Waiting for the representative to enter the code (and not revoked)."""
+        return self.representative_id is None and self.revoked_at is None
+
+    @property
+    def invitation(self) -> ActivationCode | None:
+        """The activation code of an invitation, newest first (uses a prefetch if any)."""
+        codes = list(self.activation_codes.all())
+        return max(codes, key=lambda code: (code.created_at, code.pk)) if codes else None
 
     @property
     def scope_list(self) -> list[str]:
@@ -245,4 +282,8 @@ class Representation(BaseModel):
 
     def is_valid(self, *, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
-        return self.revoked_at is None and self.valid_from <= today <= self.valid_until
+        return (
+            self.representative_id is not None
+            and self.revoked_at is None
+            and self.valid_from <= today <= self.valid_until
+        )

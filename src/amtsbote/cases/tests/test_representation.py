@@ -8,6 +8,8 @@ import pytest
 from django.http import Http404
 from django.utils import timezone, translation
 
+from amtsbote.accounts.models import ActivationCode
+from amtsbote.accounts.services import activation_code_redeem
 from amtsbote.accounts.tests.factories import UserFactory
 from amtsbote.audit.models import AuditEvent
 from amtsbote.cases.access import (
@@ -17,12 +19,15 @@ from amtsbote.cases.access import (
 from amtsbote.cases.constants import RepresentationKind, RepresentationScope
 from amtsbote.cases.models import Representation
 from amtsbote.cases.services_representation import (
+    activation_or_invitation_redeem,
+    portal_account_by_email,
     representation_grant_by_customer,
     representation_grant_by_staff,
+    representation_invite_by_customer,
+    representation_invite_by_staff,
     representation_revoke,
-    representative_by_email,
 )
-from amtsbote.core.exceptions import PermissionDenied, ValidationFailed
+from amtsbote.core.exceptions import ActivationFailed, PermissionDenied, ValidationFailed
 from amtsbote.doc_requests.access import access_doc_request_for_customer
 from amtsbote.doc_requests.services import ItemSpec, doc_request_create
 from amtsbote.postbox.access import access_letter_for_customer
@@ -127,12 +132,11 @@ def test_no_second_grant_no_self_no_staff(caseworker_ben, customer_anna, rita, s
         grant(caseworker_ben, customer_anna.person, stranger_sara)
 
 
-def test_representative_by_email_finds_only_portal_accounts(rita, stranger_sara):
-    assert representative_by_email(" RITA@beratung.example ") == rita
-    with pytest.raises(ValidationFailed, match="registers in the portal first"):
-        representative_by_email(stranger_sara.email)
-    with pytest.raises(ValidationFailed):
-        representative_by_email("")
+def test_portal_account_by_email_finds_only_portal_accounts(rita, stranger_sara):
+    assert portal_account_by_email(" RITA@beratung.example ") == rita
+    assert portal_account_by_email(stranger_sara.email) is None
+    assert portal_account_by_email("") is None
+    assert portal_account_by_email("nobody@example.org") is None
 
 
 def test_customer_grants_for_themselves_only(customer_anna, rita, stranger_sara):
@@ -225,3 +229,116 @@ def test_acting_defaults_and_switch(caseworker_ben, customer_anna, customer_carl
     assert "amtsbote_acting_for" not in session
     # A customer acts for themselves unless they choose a grant.
     assert acting_representation(customer_anna, {}) is None
+
+
+# --- invitations (pending grants with a code) ---------------------------------------------
+
+
+def invite(by, person, email="", until=30):
+    return representation_invite_by_staff(
+        actor=by,
+        person=person,
+        email=email,
+        kind=RepresentationKind.GUARDIAN,
+        scopes=[READ],
+        valid_until=in_days(until),
+    )
+
+
+def test_a_pending_grant_admits_nobody(caseworker_ben, customer_anna, rita, letter):
+    made, _code = invite(caseworker_ben, customer_anna.person)
+    assert made.is_pending and not made.is_valid()
+    assert not Representation.objects.valid().exists()
+    assert list(Representation.objects.pending()) == [made]
+    assert list(represented_people(rita, READ)) == []
+    with pytest.raises(Http404):
+        access_letter_for_customer(rita, letter.uuid)
+
+
+def test_the_code_expires_with_the_grant_at_the_latest(caseworker_ben, customer_anna):
+    made, _code = invite(caseworker_ben, customer_anna.person, until=3)
+    activation = ActivationCode.objects.get(representation=made)
+    assert timezone.localtime(activation.expires_at).date() == in_days(4)
+    assert activation.expires_at > timezone.now()
+    made, _code = invite(caseworker_ben, customer_anna.person, until=300)
+    activation = ActivationCode.objects.get(representation=made)
+    assert activation.expires_at <= timezone.now() + dt.timedelta(days=30)
+
+
+def test_an_expired_pending_grant_never_becomes_active(caseworker_ben, customer_anna, rita):
+    made, code = invite(caseworker_ben, customer_anna.person, until=3)
+    activation = ActivationCode.objects.get(representation=made)
+    ActivationCode.objects.filter(pk=activation.pk).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    with pytest.raises(ActivationFailed, match="expired"):
+        activation_or_invitation_redeem(user=rita, code_text=code)
+    made.refresh_from_db()
+    assert made.is_pending and not Representation.objects.valid().exists()
+
+
+def test_an_invitation_code_is_refused_where_only_activation_is_offered(
+    caseworker_ben, customer_anna, rita
+):
+    made, code = invite(caseworker_ben, customer_anna.person)
+    with pytest.raises(ActivationFailed, match="invitation code"):
+        activation_code_redeem(user=rita, code_text=code)
+    made.refresh_from_db()
+    assert made.is_pending
+    assert getattr(rita, "person", None) is None
+
+
+def test_invitation_checks(caseworker_ben, customer_anna, rita, stranger_sara):
+    with pytest.raises(PermissionDenied):
+        invite(stranger_sara, customer_anna.person)
+    with pytest.raises(ValidationFailed, match="valid e-mail"):
+        invite(caseworker_ben, customer_anna.person, email="not-an-address")
+    with pytest.raises(ValidationFailed, match="themselves"):
+        invite(caseworker_ben, customer_anna.person, email="ANNA@example.org")
+    invite(caseworker_ben, customer_anna.person, email="betty@example.org")
+    with pytest.raises(ValidationFailed, match="open invitation"):
+        invite(caseworker_ben, customer_anna.person, email="Betty@example.org")
+    assert Representation.objects.count() == 1
+    assert ActivationCode.objects.count() == 1
+
+
+def test_customer_invites_by_address_only(customer_anna, rita):
+    with pytest.raises(ValidationFailed, match="e-mail address of the representative"):
+        representation_invite_by_customer(
+            customer=customer_anna,
+            email="",
+            kind=RepresentationKind.AUTHORISED,
+            scopes=[READ],
+            valid_until=in_days(10),
+        )
+    made, code = representation_invite_by_customer(
+        customer=customer_anna,
+        email="rita@beratung.example",
+        kind=RepresentationKind.AUTHORISED,
+        scopes=[READ],
+        valid_until=in_days(10),
+    )
+    assert made.representative is None  # even though Rita has an account
+    assert made.granted_by == customer_anna
+    issued = AuditEvent.objects.get(action="accounts.activation_code.issue")
+    assert issued.jobcenter_id == customer_anna.person.case.jobcenter_id
+    assert activation_or_invitation_redeem(user=rita, code_text=code) == made
+    with pytest.raises(PermissionDenied):
+        representation_invite_by_customer(
+            customer=rita,
+            email="x@example.org",
+            kind=RepresentationKind.AUTHORISED,
+            scopes=[READ],
+            valid_until=in_days(10),
+        )
+
+
+def test_a_representative_already_in_force_cannot_bind_a_second_grant(
+    caseworker_ben, customer_anna, rita
+):
+    grant(caseworker_ben, customer_anna.person, rita)
+    made, code = invite(caseworker_ben, customer_anna.person)
+    with pytest.raises(ActivationFailed, match="already act for"):
+        activation_or_invitation_redeem(user=rita, code_text=code)
+    made.refresh_from_db()
+    assert made.is_pending

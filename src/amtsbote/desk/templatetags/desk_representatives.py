@@ -15,10 +15,12 @@ register = template.Library()
 
 @register.simple_tag
 def representations_of_case(case: Case) -> list[Representation]:
-    """Every grant of the household, in force or not, newest first."""
+    """Every grant of the household, in force, pending or not, newest first (with the
+    invitation codes of pending grants: ``Representation.invitation``)."""
     return list(
         Representation.objects.filter(case=case)
         .select_related("person", "representative", "granted_by", "revoked_by")
+        .prefetch_related("activation_codes")
         .order_by("-created_at", "-id")
     )
 

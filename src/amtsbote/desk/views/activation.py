@@ -15,7 +15,12 @@ from amtsbote.accounts.services import (
     activation_code_matches,
     activation_code_revoke,
 )
-from amtsbote.cases.access import access_activation_code_for_staff, access_person_for_staff
+from amtsbote.cases.access import (
+    access_activation_code_for_staff,
+    access_person_for_staff,
+    access_representation_for_staff,
+)
+from amtsbote.cases.services_representation import representation_revoke
 from amtsbote.core import refcodes
 from amtsbote.core.http import file_response
 
@@ -37,7 +42,9 @@ def activation_create(request: HttpRequest, person_uuid: uuid.UUID) -> HttpRespo
     context = activation_context(activation, code)
     context["plain_code"] = code
     context["codes"] = sorted(
-        person.activation_codes.all(), key=lambda a: a.created_at, reverse=True
+        person.activation_codes.filter(representation__isnull=True),
+        key=lambda a: a.created_at,
+        reverse=True,
     )
     return _no_store(render(request, "desk/activation_code.html", context))
 
@@ -51,7 +58,8 @@ def activation_letter(request: HttpRequest, activation_uuid: uuid.UUID) -> HttpR
     """
     activation = access_activation_code_for_staff(request.user, activation_uuid)  # type: ignore[arg-type]
     code = refcodes.normalize(request.POST.get("code", ""))
-    if not activation_code_matches(activation, code):
+    if not activation_code_matches(activation, code) or activation.is_invitation:
+        # An invitation code is printed from its own page (desk/representation_code.html).
         raise Http404("code does not match")
     if activation.status != "active":
         messages.error(request, _("This activation code can no longer be used."))
@@ -65,6 +73,12 @@ def activation_letter(request: HttpRequest, activation_uuid: uuid.UUID) -> HttpR
 @staff_required
 def activation_revoke(request: HttpRequest, activation_uuid: uuid.UUID) -> HttpResponse:
     activation = access_activation_code_for_staff(request.user, activation_uuid)  # type: ignore[arg-type]
-    activation_code_revoke(activation=activation, actor=request.user)  # type: ignore[arg-type]
+    grant = activation.representation
+    if grant is not None and grant.is_pending:
+        # Without its code a pending grant could never start: revoke both together.
+        grant = access_representation_for_staff(request.user, grant.uuid)  # type: ignore[arg-type]
+        representation_revoke(representation=grant, actor=request.user)  # type: ignore[arg-type]
+    else:
+        activation_code_revoke(activation=activation, actor=request.user)  # type: ignore[arg-type]
     messages.success(request, _("The activation code was revoked."))
     return redirect("desk:case_detail", case_uuid=activation.person.case.uuid)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from amtsbote import audit
-from amtsbote.accounts.models import User
+from amtsbote.accounts.models import ActivationCode, User
 from amtsbote.cases.access import access_case_for_staff, record_case_read
 from amtsbote.cases.selectors import case_search as search_cases
 from amtsbote.cases.selectors import cases_for_staff, cases_of_jobcenter
@@ -69,7 +70,14 @@ def case_detail(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     case = access_case_for_staff(user, case_uuid)
     record_case_read(user, case, view="detail")
-    people = list(case.people.select_related("user").prefetch_related("activation_codes"))
+    # A person's own activation codes; invitation codes for their representatives are
+    # listed with the representatives (desk/_representatives.html).
+    own_codes = ActivationCode.objects.filter(representation__isnull=True)
+    people = list(
+        case.people.select_related("user").prefetch_related(
+            Prefetch("activation_codes", queryset=own_codes)
+        )
+    )
     doc_requests = list(requests_for_case(case))
     return render(
         request,

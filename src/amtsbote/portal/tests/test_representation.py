@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.template.loader import render_to_string
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from amtsbote.accounts.tests.factories import UserFactory
 from amtsbote.audit.models import AuditEvent
+from amtsbote.cases.access import represented_people
 from amtsbote.cases.constants import RepresentationKind, RepresentationScope
 from amtsbote.cases.models import Representation
 from amtsbote.cases.services_representation import representation_grant_by_staff
@@ -119,30 +121,89 @@ def test_switcher_picks_the_household(
     )
 
 
-def test_customer_grants_and_revokes_on_the_vertretung_page(anna_client, customer_anna, rita):
-    url = reverse("portal:representation")
+def give(client, email="rita@beratung.example", **extra):
     data = {
-        "email": "rita@beratung.example",
+        "email": email,
         "kind": RepresentationKind.AUTHORISED,
         "scopes": [READ],
         "valid_until": until(60).isoformat(),
+        **extra,
     }
-    bad = anna_client.post(url, {**data, "valid_until": "gestern"})
+    return client.post(reverse("portal:representation"), data, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def shown_code(response) -> str:
+    match = re.search(r'data-testid="invitation-code">([0-9A-Z-]+)<', response.content.decode())
+    assert match is not None
+    return match.group(1)
+
+
+def test_customer_invites_and_revokes_on_the_vertretung_page(
+    anna_client, rita_client, customer_anna, rita
+):
+    bad = give(anna_client, valid_until="gestern")
     assert bad.status_code == 400
-    assert "Enddatum nach dem heutigen Tag" in bad.content.decode()
+    assert "end date after today" in bad.content.decode()
     assert not Representation.objects.exists()
-    assert anna_client.post(url, data).status_code == 302
+    response = give(anna_client)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    code = shown_code(response)
     made = Representation.objects.get()
-    assert (made.person, made.representative, made.granted_by) == (
+    assert (made.person, made.representative, made.granted_by, made.invited_email) == (
         customer_anna.person,
-        rita,
+        None,
         customer_anna,
+        "rita@beratung.example",
     )
-    assert "Rita Rat" in anna_client.get(url).content.decode()
+    # Rita has an account, but the grant waits until she enters the code herself.
+    assert list(represented_people(rita, READ)) == []
+    page = anna_client.get(reverse("portal:representation")).content.decode()
+    assert 'data-status="pending"' in page and code not in page
+    assert rita_client.post(reverse("portal:activate"), {"code": code}).status_code == 302
+    made.refresh_from_db()
+    assert made.representative == rita and made.is_valid()
+    assert "Rita Rat" in anna_client.get(reverse("portal:representation")).content.decode()
     revoke = reverse("portal:representation_revoke", args=[made.uuid])
     assert anna_client.post(revoke).status_code == 302
     made.refresh_from_db()
     assert made.revoked_by == customer_anna
+
+
+def test_the_vertretung_page_does_not_tell_which_addresses_have_accounts(
+    anna_client, customer_anna, rita
+):
+    """The same answer for the address of an account and for one without (no enumeration)."""
+
+    def answer(email: str) -> str:
+        response = give(anna_client, email=email)
+        assert response.status_code == 200
+        html = response.content.decode()
+        html = html.replace(shown_code(response), "CODE").replace(email, "EMAIL")
+        html = re.sub(r"[A-Za-z0-9]{64}", "CSRF", html)  # the form and htmx tokens
+        html = re.sub(r"/representation/[0-9a-f-]{36}/", "/representation/UUID/", html)
+        # The list of the customer's own grants grows by one each time: compare the rest.
+        return re.sub(
+            r'<ul class="portal-list" data-testid="own-grants">.*?</ul>', "", html, flags=re.S
+        )
+
+    assert answer("rita@beratung.example") == answer("nobody@nowhere.example")
+    assert Representation.objects.pending().count() == 2
+    assert not Representation.objects.filter(representative__isnull=False).exists()
+
+
+def test_a_pending_invitation_gives_nobody_access(
+    anna_client, rita_client, carl_client, customer_anna, rita, letter
+):
+    give(anna_client)
+    for client in (rita_client, carl_client):
+        assert client.get(reverse("portal:letter", args=[letter.uuid])).status_code == 404
+        assert "Bescheid für Anna" not in client.get(reverse("portal:postbox")).content.decode()
+        assert 'data-testid="acting-for"' not in client.get(reverse("portal:home")).content.decode()
+    # Nor can a pending grant be chosen in the switcher.
+    made = Representation.objects.get()
+    response = rita_client.post(reverse("portal:acting_switch"), {"representation": made.uuid})
+    assert response.status_code == 404
 
 
 def test_only_the_represented_customer_revokes(
@@ -171,10 +232,11 @@ def test_home_of_a_representative_shows_only_what_the_scope_allows(
 def test_messages_and_forms_are_not_offered_in_someone_elses_name(
     carl_client, caseworker_ben, customer_anna, customer_carl
 ):
-    """Carl has a household of his own; while he acts for Anna, his own messages and forms
-    are not shown under her name (and hers are not offered yet)."""
+    """Carl has a household of his own; while he acts for Anna under a grant without
+    "write messages" and "submit forms", his own messages and forms are not shown under her
+    name, and hers are not offered to him."""
     made = grant(
-        caseworker_ben, customer_anna, customer_carl, scopes=list(RepresentationScope.values)
+        caseworker_ben, customer_anna, customer_carl, scopes=[READ, RepresentationScope.UPLOAD]
     )
     assert carl_client.get(reverse("portal:messages")).status_code == 200
     carl_client.post(reverse("portal:acting_switch"), {"representation": made.uuid})

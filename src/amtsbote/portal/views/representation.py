@@ -24,10 +24,10 @@ from amtsbote.cases.access import (
 from amtsbote.cases.constants import RepresentationKind, RepresentationScope
 from amtsbote.cases.models import Person, Representation
 from amtsbote.cases.services_representation import (
-    representation_grant_by_customer,
+    representation_invite_by_customer,
     representation_revoke,
-    representative_by_email,
 )
+from amtsbote.core import refcodes
 from amtsbote.core.exceptions import AmtsboteError
 
 from .http import AuthenticatedRequest
@@ -87,9 +87,14 @@ def _parse_date(value: str) -> dt.date | None:
 @require_http_methods(["GET", "POST"])
 @login_required
 def representation(request: AuthenticatedRequest) -> HttpResponse:
-    """ "Vertretung": whom I act for (and switching), and whom I let act for me."""
+    """ "Vertretung": whom I act for (and switching), and whom I let act for me.
+
+    Giving access always makes an invitation with a code to pass on, whether or not the
+    address has an account: the page never tells which addresses have one."""
     person = getattr(request.user, "person", None)
     form = {"email": "", "kind": "", "scopes": [], "valid_until": "", "note": ""}
+    invitation: dict[str, object] | None = None
+    status = 200
     if request.method == "POST":
         if person is None:
             raise Http404("no household linked")
@@ -101,9 +106,9 @@ def representation(request: AuthenticatedRequest) -> HttpResponse:
             "note": request.POST.get("note", ""),
         }
         try:
-            representation_grant_by_customer(
+            grant, code = representation_invite_by_customer(
                 customer=request.user,
-                representative=representative_by_email(str(form["email"])),
+                email=str(form["email"]),
                 kind=str(form["kind"]),
                 scopes=list(form["scopes"]),
                 valid_until=_parse_date(str(form["valid_until"])),
@@ -111,17 +116,20 @@ def representation(request: AuthenticatedRequest) -> HttpResponse:
             )
         except AmtsboteError as exc:
             messages.error(request, exc.message)
+            status = 400
         else:
-            messages.success(request, _("The access was granted."))
-            return redirect("portal:representation")
+            # The code is shown on this response only (no redirect): it is not stored.
+            invitation = {"grant": grant, "code": refcodes.group(code)}
+            form = {"email": "", "kind": "", "scopes": [], "valid_until": "", "note": ""}
     own = (
         Representation.objects.filter(person=person)
         .select_related("representative")
+        .prefetch_related("activation_codes")
         .order_by("-created_at", "-id")
         if person is not None
         else Representation.objects.none()
     )
-    return render(
+    response = render(
         request,
         "portal/representation.html",
         {
@@ -132,9 +140,13 @@ def representation(request: AuthenticatedRequest) -> HttpResponse:
             "kinds": RepresentationKind.choices,
             "scopes": RepresentationScope.choices,
             "form": form,
+            "invitation": invitation,
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
+    if invitation is not None:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
