@@ -14,7 +14,7 @@ from amtsbote.cases.selectors import cases_for_staff
 from .definitions import registry
 from .definitions.base import FormDefinition
 from .models import FormSubmission
-from .selectors import with_related
+from .selectors import customer_submissions_filter, submissions_for_representative, with_related
 
 
 def person_for_customer(user: User) -> Person:
@@ -33,15 +33,20 @@ def access_definition(code: str) -> FormDefinition:
 
 
 def access_form_submission_for_customer(
-    user: User, submission_uuid: uuid.UUID | str
+    user: User, submission_uuid: uuid.UUID | str, *, on_behalf_of: Person | None = None
 ) -> FormSubmission:
-    """A sent form: only the account that sent it sees its receipt."""
+    """A sent form: the account that sent it sees its receipt, and so does the customer a
+    representative sent it for. With ``on_behalf_of``: a form ``user`` sent as that person's
+    representative, while the grant ("submit forms") is in force."""
     if not user.is_authenticated:
         raise Http404("no such form")
+    submissions = (
+        submissions_for_representative(user, on_behalf_of)
+        if on_behalf_of is not None
+        else FormSubmission.objects.filter(customer_submissions_filter(user))
+    )
     try:
-        return with_related(FormSubmission.objects.filter(submitted_by=user)).get(
-            uuid=submission_uuid
-        )
+        return with_related(submissions).get(uuid=submission_uuid)
     except (FormSubmission.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("no such form") from exc
 

@@ -11,13 +11,25 @@ from amtsbote.core.models import BaseModel
 
 class FormDraft(BaseModel):
     """What a customer entered so far, kept on the server after every step: it can be
-    continued on another device. Deleted when the form is sent or discarded."""
+    continued on another device. Deleted when the form is sent or discarded.
+
+    A draft belongs to the pair (account, person): a representative's draft for a customer
+    never mixes with the customer's own draft of the same form."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account"),
         on_delete=models.CASCADE,
         related_name="form_drafts",
+    )
+    person = models.ForeignKey(
+        "cases.Person",
+        verbose_name=_("for person"),
+        on_delete=models.CASCADE,
+        related_name="form_drafts",
+        help_text=_(
+            "Whose form it is: the account's own person, or the person a representative acts for."
+        ),
     )
     case = models.ForeignKey(
         "cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="form_drafts"
@@ -31,7 +43,9 @@ class FormDraft(BaseModel):
         verbose_name = _("form draft")
         verbose_name_plural = _("form drafts")
         constraints = [
-            models.UniqueConstraint(fields=["user", "form_code"], name="form_draft_unique")
+            models.UniqueConstraint(
+                fields=["user", "person", "form_code"], name="form_draft_unique_per_person"
+            )
         ]
 
     def __str__(self) -> str:
@@ -58,6 +72,18 @@ class FormSubmission(BaseModel):
         verbose_name=_("submitted by"),
         on_delete=models.PROTECT,
         related_name="form_submissions",
+    )
+    on_behalf_of = models.ForeignKey(
+        "cases.Person",
+        verbose_name=_("on behalf of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "Set when a representative sent the form in the customer's name: the sender "
+            "is the representative, this is the person they act for."
+        ),
     )
     form_code = models.CharField(_("form"), max_length=50, db_index=True)
     form_version = models.PositiveSmallIntegerField(_("form version"))

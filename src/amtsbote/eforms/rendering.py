@@ -10,6 +10,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from amtsbote.accounts.models import User
 from amtsbote.cases.models import Person
 from amtsbote.documents.processing import html_to_pdf
 
@@ -25,12 +26,14 @@ def form_pdf(
     reference: str,
     sent_at: dt.datetime,
     language: str,
+    representative: User | None = None,
 ) -> bytes:
     with translation.override(settings.LANGUAGE_CODE):
         context: dict[str, Any] = {
             "definition": definition,
             "sections": engine.summary(definition, data),
             "person": person,
+            "representative": representative,
             "case": person.case,
             "jobcenter": person.case.jobcenter,
             "reference": reference,

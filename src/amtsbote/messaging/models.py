@@ -140,7 +140,11 @@ class Thread(BaseModel):
 
 
 class Message(BaseModel):
-    """One message in a thread; what a customer sends has a reference for the receipt."""
+    """One message in a thread; what a customer sends has a reference for the receipt.
+
+    A representative (``cases.Representation`` with "write messages") writes in the name of
+    the person the thread belongs to: ``author`` is the representative, ``on_behalf_of`` that
+    person. Messages of the customer themselves leave ``on_behalf_of`` empty."""
 
     thread = models.ForeignKey(
         Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="messages"
@@ -152,6 +156,18 @@ class Message(BaseModel):
         related_name="+",
     )
     from_staff = models.BooleanField(_("from staff"))
+    on_behalf_of = models.ForeignKey(
+        "cases.Person",
+        verbose_name=_("on behalf of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "Set when a representative wrote in the customer's name: the author is the "
+            "representative, this is the person they act for."
+        ),
+    )
     body = models.TextField(_("text"))
     document = models.OneToOneField(
         "documents.Document",
@@ -174,7 +190,8 @@ class Message(BaseModel):
 
 
 class ThreadRead(BaseModel):
-    """When one staff member last read a thread: unread state per person, not per team."""
+    """When one staff member (or a representative writing for the customer) last read a
+    thread: unread state per person, not per team."""
 
     thread = models.ForeignKey(
         Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="reads"

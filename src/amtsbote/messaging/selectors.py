@@ -8,7 +8,9 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 
 from amtsbote.accounts.models import User
-from amtsbote.cases.models import Case, Jobcenter
+from amtsbote.cases.access import represented_people
+from amtsbote.cases.constants import RepresentationScope
+from amtsbote.cases.models import Case, Jobcenter, Person
 from amtsbote.cases.selectors import cases_for_staff
 
 from .constants import InboxFilter, ThreadStatus
@@ -38,6 +40,28 @@ def threads_for_customer(user: User) -> QuerySet[Thread]:
         Thread.objects.filter(person__user=user)
         .select_related("case__jobcenter", "person", "team", "topic")
         .annotate(read_mark=Coalesce("customer_read_at", _NEVER))
+        .annotate(unread=Exists(staff_after_read))
+        .order_by("-last_message_at", "-id")
+    )
+
+
+def threads_for_representative(user: User, person: Person) -> QuerySet[Thread]:
+    """The threads of ``person`` while ``user`` holds a grant in force with "write messages"
+    for them (else none), newest first, with ``unread``: a staff message after the
+    representative last looked (their own marker, not the customer's)."""
+    if not user.is_authenticated:
+        return Thread.objects.none()
+    granted = represented_people(user, RepresentationScope.WRITE_MESSAGES).filter(pk=person.pk)
+    my_read = Subquery(
+        ThreadRead.objects.filter(thread=OuterRef("pk"), user=user).values("read_at")[:1]
+    )
+    staff_after_read = Message.objects.filter(
+        thread=OuterRef("pk"), from_staff=True, created_at__gt=OuterRef("read_mark")
+    )
+    return (
+        Thread.objects.filter(person_id__in=granted.values("id"))
+        .select_related("case__jobcenter", "person", "team", "topic")
+        .annotate(read_mark=Coalesce(my_read, _NEVER))
         .annotate(unread=Exists(staff_after_read))
         .order_by("-last_message_at", "-id")
     )
@@ -94,7 +118,7 @@ def threads_for_case(case: Case, user: User) -> QuerySet[Thread]:
 
 
 def messages_of(thread: Thread) -> QuerySet[Message]:
-    return thread.messages.select_related("author", "document").prefetch_related(
+    return thread.messages.select_related("author", "document", "on_behalf_of").prefetch_related(
         Prefetch("document__originals")
     )
 

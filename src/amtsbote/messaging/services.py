@@ -5,6 +5,10 @@ of the e-file (``processing.check_file`` → originals kept, one PDF → ``docum
 all files are checked before anything is stored and every file written is removed again
 when the transaction fails, so nothing is half-stored. Mail to customers says only that a
 message is waiting (no content), in their language, after commit.
+
+A representative with a grant in force that holds "write messages" writes in the name of the
+person they act for (``on_behalf_of``): the thread stays the person's, the message records
+the representative as its author and the person as on-behalf-of (model, manifest, audit).
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from django.utils.translation import gettext as _
 
 from amtsbote import audit
 from amtsbote.accounts.models import Team, User
-from amtsbote.cases.models import Case, FilePlanEntry, Jobcenter, Person
+from amtsbote.cases.constants import RepresentationScope
+from amtsbote.cases.models import Case, FilePlanEntry, Jobcenter, Person, Representation
 from amtsbote.core import refcodes
 from amtsbote.core.exceptions import PermissionDenied, UnsupportedUpload, ValidationFailed
 from amtsbote.core.storage import StoredFiles
@@ -71,6 +76,32 @@ def _may_staff(user: User, thread: Thread) -> bool:
         return False
     teams = set(user.teams.values_list("id", flat=True))
     return thread.team_id in teams or thread.case.teams.filter(id__in=teams).exists()
+
+
+def _grant_for(representative: User, person: Person) -> Representation:
+    """The grant in force under which ``representative`` writes for ``person``, else refused."""
+    grant = (
+        Representation.objects.valid()
+        .with_scope(RepresentationScope.WRITE_MESSAGES)
+        .filter(representative=representative, person=person)
+        .select_related("person")
+        .order_by("id")
+        .first()
+    )
+    if grant is None:
+        raise PermissionDenied(_("You may not write messages for this person."))
+    return grant
+
+
+def _behalf_data(grant: Representation | None) -> dict[str, object]:
+    """What the audit records of a representative's act: for whom, under which grant."""
+    if grant is None:
+        return {}
+    return {
+        "on_behalf_of": str(grant.person.uuid),
+        "on_behalf_of_name": grant.person.full_name,
+        "representation": str(grant.uuid),
+    }
 
 
 # --- topics --------------------------------------------------------------------------------------
@@ -170,9 +201,11 @@ def _customer_message_add(
     body: str,
     attachments: Attachments,
     stored: StoredFiles,
+    grant: Representation | None = None,
 ) -> Message:
     """Inside the caller's transaction and ``stored``: the message, its attachments filed as
-    one document in the e-file, and the manifest the receipt is made from."""
+    one document in the e-file, and the manifest the receipt is made from. With ``grant``
+    the author is a representative writing for the thread's person."""
     received_at = timezone.now()
     document: Document | None = None
     if attachments.files:
@@ -197,21 +230,34 @@ def _customer_message_add(
             for f in attachments.files
         ],
     }
+    if grant is not None:
+        manifest["on_behalf_of"] = {
+            "person": str(grant.person.uuid),
+            "name": grant.person.full_name,
+            "representative": author.get_full_name() or author.email,
+        }
     message = Message.objects.create(
         thread=thread,
         author=author,
         from_staff=False,
+        on_behalf_of=grant.person if grant is not None else None,
         body=body,
         document=document,
         reference=refcodes.generate(10),
         manifest=manifest,
     )
     thread.last_message_at = received_at
-    thread.customer_read_at = received_at
+    if grant is None:
+        thread.customer_read_at = received_at
+    else:
+        # The representative has read what they answer; the customer's own marker stays.
+        ThreadRead.objects.update_or_create(
+            thread=thread, user=author, defaults={"read_at": received_at}
+        )
     if thread.status == ThreadStatus.CLOSED:
         # A customer who writes into a closed thread opens it again.
         thread.status, thread.closed_at, thread.closed_by = ThreadStatus.OPEN, None, None
-        _audit("reopen", thread, actor=author)
+        _audit("reopen", thread, actor=author, **_behalf_data(grant))
     thread.save()
     _audit(
         "message",
@@ -220,6 +266,7 @@ def _customer_message_add(
         message=str(message.uuid),
         reference=message.reference,
         files=[f.sha256 for f in attachments.files],
+        **_behalf_data(grant),
     )
     return message
 
@@ -232,10 +279,18 @@ def thread_start(
     body: str,
     files: Sequence[tuple[str, bytes]] = (),
     regarding: Document | None = None,
+    on_behalf_of: Person | None = None,
 ) -> Message:
     """A customer writes to the team the topic routes to; returns the first message (the
-    basis of the receipt). The thread belongs to this customer (household member)."""
-    person: Person | None = getattr(customer, "person", None)
+    basis of the receipt). The thread belongs to this customer (household member), or, with
+    ``on_behalf_of``, to the person ``customer`` represents with "write messages"."""
+    grant: Representation | None = None
+    person: Person | None
+    if on_behalf_of is not None:
+        grant = _grant_for(customer, on_behalf_of)
+        person = grant.person
+    else:
+        person = getattr(customer, "person", None)
     if person is None:
         raise PermissionDenied(_("Your account is not linked to a household yet."))
     case = person.case
@@ -257,9 +312,21 @@ def thread_start(
             created_by=customer,
             last_message_at=timezone.now(),
         )
-        _audit("start", thread, actor=customer, topic=topic.code, team=topic.team.name)
+        _audit(
+            "start",
+            thread,
+            actor=customer,
+            topic=topic.code,
+            team=topic.team.name,
+            **_behalf_data(grant),
+        )
         return _customer_message_add(
-            thread=thread, author=customer, body=body, attachments=attachments, stored=stored
+            thread=thread,
+            author=customer,
+            body=body,
+            attachments=attachments,
+            stored=stored,
+            grant=grant,
         )
 
 
@@ -269,28 +336,50 @@ def message_send_by_customer(
     customer: User,
     body: str,
     files: Sequence[tuple[str, bytes]] = (),
+    on_behalf_of: Person | None = None,
 ) -> Message:
-    if thread.person.user_id != customer.pk:
+    """The customer answers in their thread, or a representative in the thread of the
+    person they write for (``on_behalf_of``, a grant in force with "write messages")."""
+    grant = _grant_for(customer, on_behalf_of) if on_behalf_of is not None else None
+    if grant is not None:
+        if thread.person_id != grant.person_id:
+            raise PermissionDenied(_("This conversation is not yours."))
+    elif thread.person.user_id != customer.pk:
         raise PermissionDenied(_("This conversation is not yours."))
     body = _clean_body(body)
     attachments = Attachments.check(list(files))
     with StoredFiles() as stored, transaction.atomic():
         thread = Thread.objects.select_for_update().select_related("case").get(pk=thread.pk)
         return _customer_message_add(
-            thread=thread, author=customer, body=body, attachments=attachments, stored=stored
+            thread=thread,
+            author=customer,
+            body=body,
+            attachments=attachments,
+            stored=stored,
+            grant=grant,
         )
 
 
 def _notify_customer(thread: Thread) -> None:
-    """ "You have a new message" to the customer, without any content."""
-    user = thread.person.user
-    if user is None:
-        return
-    email_notify(
-        recipient=user,
-        template="message_new",
-        context={"path": reverse("portal:thread", args=[thread.uuid])},
+    """ "You have a new message" to the customer, without any content; also to whoever
+    writes for the customer today (a grant in force with "write messages"): a guardian's
+    customer may have no account of their own."""
+    path = reverse("portal:thread", args=[thread.uuid])
+    recipients = [thread.person.user] if thread.person.user is not None else []
+    grants = (
+        Representation.objects.valid()
+        .with_scope(RepresentationScope.WRITE_MESSAGES)
+        .filter(person_id=thread.person_id)
+        .select_related("representative")
+        .order_by("id")
     )
+    recipients += [grant.representative for grant in grants if grant.representative is not None]
+    seen: set[int] = set()
+    for user in recipients:
+        if user.pk in seen:
+            continue
+        seen.add(user.pk)
+        email_notify(recipient=user, template="message_new", context={"path": path})
 
 
 def _staff_message_add(*, thread: Thread, author: User, body: str) -> Message:
@@ -348,10 +437,18 @@ def thread_reply(*, thread: Thread, author: User, body: str) -> Message:
 
 
 @transaction.atomic
-def thread_mark_read(*, thread: Thread, user: User) -> None:
-    """A staff member opened the thread (recorded: a read of social data) or the customer
-    did (their unread marker goes)."""
+def thread_mark_read(*, thread: Thread, user: User, on_behalf_of: Person | None = None) -> None:
+    """A staff member opened the thread (recorded: a read of social data), the customer did
+    (their unread marker goes), or a representative did for the person (``on_behalf_of``:
+    their own marker, recorded with the person; the customer's marker stays)."""
     now = timezone.now()
+    if on_behalf_of is not None:
+        grant = _grant_for(user, on_behalf_of)
+        if thread.person_id != grant.person_id:
+            raise PermissionDenied(_("This conversation is not yours."))
+        ThreadRead.objects.update_or_create(thread=thread, user=user, defaults={"read_at": now})
+        _audit("read", thread, actor=user, **_behalf_data(grant))
+        return
     if thread.person.user_id == user.pk:
         Thread.objects.filter(pk=thread.pk).update(customer_read_at=now)
         return

@@ -227,8 +227,11 @@ def test_the_continuation_form_asks_for_details_only_when_something_changed(anna
     anna_client.post(f"{url}details/", {"details": "Neue Teilzeitstelle seit 1.10."})
     response = anna_client.post(f"{url}summary/")
     submission = FormSubmission.objects.get()
-    assert submission.document.document_type.code == "weiterbewilligungsantrag"
-    codes = [i.document_type.code for i in submission.follow_ups.get().items.all()]
+    document_type = submission.document.document_type
+    assert document_type is not None and document_type.code == "weiterbewilligungsantrag"
+    codes = [
+        getattr(i.document_type, "code", None) for i in submission.follow_ups.get().items.all()
+    ]
     assert codes == ["einkommensbescheinigung"]
 
 
@@ -253,7 +256,7 @@ def test_another_member_of_the_household_sends_for_the_household(customer_anna, 
     omar = UserFactory(email="omar@example.org")
     PersonFactory(case=case_anna, customer_number="955D123457", first_name="Omar", user=omar)
     client = Client()
-    client.force_login(omar)
+    client.force_login(omar)  # type: ignore[arg-type]
     url = "/portal/forms/termin/"
     start(client, url)
     client.post(

@@ -29,7 +29,7 @@ def member_max_client(case_anna) -> Client:
     user = UserFactory(email="max@example.org", first_name="Max", last_name="Schmidt")
     PersonFactory(case=case_anna, first_name="Max", last_name="Schmidt", user=user, position=1)
     client = Client()
-    client.force_login(user)
+    client.force_login(user)  # type: ignore[arg-type]
     return client
 
 
@@ -58,7 +58,7 @@ def test_new_message_with_photos_gives_a_receipt(anna_client, customer_anna, cas
     pdf = anna_client.get(reverse("portal:message_receipt_pdf", args=[message.uuid]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
     assert verify_pdf(pdf.content).genuine
-    assert message.document.originals.count() == 3
+    assert message.document is not None and message.document.originals.count() == 3
 
 
 def test_a_bad_file_keeps_the_text_and_stores_nothing(anna_client, case_anna):

@@ -1,6 +1,10 @@
 """Online forms in the portal: choose a form, fill it in step by step (a draft is kept on
 the server after every step), check the summary, send, get a receipt and, where documents
-follow by rule, send them right away."""
+follow by rule, send them right away.
+
+A representative acting under a grant with "submit forms" (see ``representation.py``)
+fills in and sends forms in the name of the person they act for; their drafts are kept
+apart from the customer's own. Every page here is 404 under a grant without that scope."""
 
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from amtsbote.cases.constants import RepresentationScope
+from amtsbote.cases.models import Person
 from amtsbote.core.exceptions import AmtsboteError
 from amtsbote.core.http import file_response
 from amtsbote.core.sealing import seal_pdf
@@ -25,21 +31,48 @@ from amtsbote.eforms.access import (
 )
 from amtsbote.eforms.definitions import registry
 from amtsbote.eforms.definitions.base import FormDefinition
-from amtsbote.eforms.models import FormDraft
-from amtsbote.eforms.selectors import draft_for_customer, drafts_for_customer
+from amtsbote.eforms.models import FormDraft, FormSubmission
+from amtsbote.eforms.selectors import (
+    draft_for_customer,
+    drafts_for_customer,
+    submissions_for_representative,
+)
 from amtsbote.eforms.selectors import submissions_for_customer as form_submissions
 from amtsbote.eforms.services import draft_discard, draft_start, draft_step_save, form_submit
 
 from .http import AuthenticatedRequest
-from .representation import own_person
+from .representation import acting_for, own_person, require_scope
+
+
+def _acting(request: AuthenticatedRequest) -> tuple[Person, Person | None]:
+    """Whose forms these are, and for whom the account sends: ``(person, None)`` for the
+    customer's own, ``(person, person)`` for a representative acting under a grant with
+    "submit forms". 404 under a grant without that scope, and for an account without a
+    household of its own that acts for nobody."""
+    grant = require_scope(request, RepresentationScope.SUBMIT_FORMS)
+    if grant is not None:
+        return grant.person, grant.person
+    return own_person(request), None
 
 
 def _draft(request: AuthenticatedRequest, definition: FormDefinition) -> FormDraft:
-    own_person(request)
-    draft = draft_for_customer(request.user, definition.code)
+    person, _on_behalf_of = _acting(request)
+    draft = draft_for_customer(request.user, person, definition.code)
     if draft is None:
         raise Http404("no draft")
     return draft
+
+
+def sent_by(submission: FormSubmission) -> str:
+    """Who sent the form, as the receipt names it: the customer, or "Rita Rat for Anna
+    Schmidt (representative)"."""
+    if submission.on_behalf_of_id is None:
+        return submission.person.full_name
+    sender = submission.submitted_by
+    return _("%(representative)s for %(person)s (representative)") % {
+        "representative": sender.get_full_name() or sender.email,
+        "person": submission.person.full_name,
+    }
 
 
 def _draft_definition(draft: FormDraft) -> FormDefinition:
@@ -51,14 +84,20 @@ def _draft_definition(draft: FormDraft) -> FormDefinition:
 
 @login_required
 def forms_index(request: AuthenticatedRequest) -> HttpResponse:
-    own_person(request)
-    drafts = drafts_for_customer(request.user)
+    person, on_behalf_of = _acting(request)
+    drafts = drafts_for_customer(request.user, person)
+    sent = (
+        submissions_for_representative(request.user, on_behalf_of)
+        if on_behalf_of is not None
+        else form_submissions(request.user)
+    )
     return render(
         request,
         "portal/eforms/index.html",
         {
             "forms": [{"definition": d, "draft": drafts.get(d.code)} for d in registry.current()],
-            "sent": list(form_submissions(request.user)[:10]),
+            "sent": list(sent[:10]),
+            "on_behalf_of": on_behalf_of,
         },
     )
 
@@ -68,16 +107,20 @@ def forms_index(request: AuthenticatedRequest) -> HttpResponse:
 def form_start(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """GET: what the form is for, and whether a draft waits. POST: start or continue."""
     definition = access_definition(code)
-    own_person(request)
+    person, on_behalf_of = _acting(request)
     if request.method == "POST":
-        started = draft_start(user=request.user, definition=definition)
+        started = draft_start(user=request.user, definition=definition, on_behalf_of=on_behalf_of)
         if started.step == "summary":
             return redirect("portal:form_summary", code=code)
         return redirect("portal:form_step", code=code, step=started.step or definition.steps[0].key)
     return render(
         request,
         "portal/eforms/start.html",
-        {"definition": definition, "draft": draft_for_customer(request.user, code)},
+        {
+            "definition": definition,
+            "draft": draft_for_customer(request.user, person, code),
+            "on_behalf_of": on_behalf_of,
+        },
     )
 
 
@@ -149,6 +192,7 @@ def form_summary(request: AuthenticatedRequest, code: str) -> HttpResponse:
             "sections": sections,
             "problems": problems,
             "error": error,
+            "on_behalf_of": draft.person if draft.person.user_id != request.user.pk else None,
         },
         status=400 if error else 200,
     )
@@ -163,10 +207,18 @@ def form_discard(request: AuthenticatedRequest, code: str) -> HttpResponse:
     return redirect("portal:forms")
 
 
+def _receipt_submission(request: AuthenticatedRequest, submission_uuid: str) -> FormSubmission:
+    _person, on_behalf_of = _acting(request)
+    return access_form_submission_for_customer(
+        request.user, submission_uuid, on_behalf_of=on_behalf_of
+    )
+
+
 @login_required
 def form_receipt(request: AuthenticatedRequest, submission_uuid: str) -> HttpResponse:
-    submission = access_form_submission_for_customer(request.user, submission_uuid)
+    submission = _receipt_submission(request, submission_uuid)
     definition = registry.get(submission.form_code, submission.form_version)
+    grant = acting_for(request)
     return render(
         request,
         "portal/eforms/receipt.html",
@@ -175,6 +227,9 @@ def form_receipt(request: AuthenticatedRequest, submission_uuid: str) -> HttpRes
             "definition": definition,
             "sections": engine.summary(definition, submission.data) if definition else [],
             "follow_ups": [r for r in submission.follow_ups.all() if r.is_open],
+            "sent_by": sent_by(submission),
+            # The follow-ups' upload page needs "upload" when acting for someone.
+            "may_upload": grant is None or grant.has_scope(RepresentationScope.UPLOAD),
         },
     )
 
@@ -182,13 +237,14 @@ def form_receipt(request: AuthenticatedRequest, submission_uuid: str) -> HttpRes
 @login_required
 def form_receipt_pdf(request: AuthenticatedRequest, submission_uuid: str) -> HttpResponse:
     """The receipt as a sealed PDF, in the customer's language; checkable on the verify page."""
-    submission = access_form_submission_for_customer(request.user, submission_uuid)
+    submission = _receipt_submission(request, submission_uuid)
     html = render_to_string(
         "portal/eforms/receipt_pdf.html",
         {
             "submission": submission,
             "jobcenter": submission.case.jobcenter,
             "verify_url": settings.SITE_URL + reverse("portal:verify"),
+            "sent_by": sent_by(submission),
         },
         request=request,
     )

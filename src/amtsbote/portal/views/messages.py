@@ -2,6 +2,10 @@
 
 A thread belongs to the household member who started it (or whom staff wrote to); other
 members of the household do not see it. Attachments go into the e-file like any upload.
+
+A representative acting under a grant with "write messages" (see ``representation.py``)
+sees the threads of the person they act for and writes in that person's name; every page
+here is 404 to one acting under a grant without that scope.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from amtsbote.accounts.throttles import upload_send_count
+from amtsbote.cases.constants import RepresentationScope
+from amtsbote.cases.models import Person
 from amtsbote.core.exceptions import AmtsboteError
 from amtsbote.core.http import file_response
 from amtsbote.core.sealing import seal_pdf
@@ -32,7 +38,12 @@ from amtsbote.documents.processing import (
 )
 from amtsbote.messaging.access import access_message_for_customer, access_thread_for_customer
 from amtsbote.messaging.models import Message
-from amtsbote.messaging.selectors import messages_of, threads_for_customer, topics_for_jobcenter
+from amtsbote.messaging.selectors import (
+    messages_of,
+    threads_for_customer,
+    threads_for_representative,
+    topics_for_jobcenter,
+)
 from amtsbote.messaging.services import (
     message_send_by_customer,
     thread_mark_read,
@@ -43,7 +54,7 @@ from amtsbote.postbox.access import access_letter_for_customer
 
 from ..forms_messaging import MessageForm, ThreadForm
 from .http import AuthenticatedRequest
-from .representation import own_person
+from .representation import own_person, require_scope
 from .uploads import FILE_ACCEPT
 
 FILE_FIELDS = ("photos", "files")
@@ -69,24 +80,50 @@ def _upload_context() -> dict[str, Any]:
     }
 
 
-def _person(request: AuthenticatedRequest) -> Any:
-    return own_person(request)
+def _acting(request: AuthenticatedRequest) -> tuple[Person, Person | None]:
+    """Whose messages these are, and for whom the account writes: ``(person, None)`` for
+    the customer's own, ``(person, person)`` for a representative acting under a grant
+    with "write messages". 404 under a grant without that scope, and for an account
+    without a household of its own that acts for nobody."""
+    grant = require_scope(request, RepresentationScope.WRITE_MESSAGES)
+    if grant is not None:
+        return grant.person, grant.person
+    return own_person(request), None
+
+
+def sent_by(message: Message) -> str:
+    """Who sent a customer's message, as the receipt names it: the customer, or "Rita Rat
+    for Anna Schmidt (representative)" (the names as they were when it was sent)."""
+    if message.on_behalf_of_id is None:
+        return message.thread.person.full_name
+    behalf = (message.manifest or {}).get("on_behalf_of") or {}
+    author = message.author
+    return _("%(representative)s for %(person)s (representative)") % {
+        "representative": behalf.get("representative") or author.get_full_name() or author.email,
+        "person": behalf.get("name") or message.thread.person.full_name,
+    }
 
 
 @require_GET
 @login_required
 def messages(request: AuthenticatedRequest) -> HttpResponse:
+    person, on_behalf_of = _acting(request)
+    threads = (
+        threads_for_representative(request.user, on_behalf_of)
+        if on_behalf_of is not None
+        else threads_for_customer(request.user)
+    )
     return render(
         request,
         "portal/messaging/list.html",
-        {"threads": list(threads_for_customer(request.user)), "person": _person(request)},
+        {"threads": list(threads), "person": person, "on_behalf_of": on_behalf_of},
     )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def thread_new(request: AuthenticatedRequest) -> HttpResponse:
-    person = _person(request)
+    person, on_behalf_of = _acting(request)
     jobcenter = person.case.jobcenter
     topics = topics_for_jobcenter(jobcenter)
     if not topics.exists():
@@ -110,6 +147,7 @@ def thread_new(request: AuthenticatedRequest) -> HttpResponse:
                     body=form.cleaned_data["body"],
                     files=_files(request),
                     regarding=letter.document if letter else None,
+                    on_behalf_of=on_behalf_of,
                 )
                 return redirect("portal:message_receipt", message_uuid=message.uuid)
         except (TooManyFilesSent, RequestDataTooBig):
@@ -124,7 +162,7 @@ def thread_new(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "portal/messaging/new.html",
-        {"form": form, "letter": letter, **_upload_context()},
+        {"form": form, "letter": letter, "on_behalf_of": on_behalf_of, **_upload_context()},
         status=status,
     )
 
@@ -132,7 +170,8 @@ def thread_new(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def thread(request: AuthenticatedRequest, thread_uuid: str) -> HttpResponse:
-    found = access_thread_for_customer(request.user, thread_uuid)
+    _person, on_behalf_of = _acting(request)
+    found = access_thread_for_customer(request.user, thread_uuid, on_behalf_of=on_behalf_of)
     form = MessageForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -143,6 +182,7 @@ def thread(request: AuthenticatedRequest, thread_uuid: str) -> HttpResponse:
                     customer=request.user,
                     body=form.cleaned_data["body"],
                     files=_files(request),
+                    on_behalf_of=on_behalf_of,
                 )
                 return redirect("portal:message_receipt", message_uuid=message.uuid)
         except (TooManyFilesSent, RequestDataTooBig):
@@ -155,14 +195,22 @@ def thread(request: AuthenticatedRequest, thread_uuid: str) -> HttpResponse:
             form.add_error(None, exc.message)
         status = 400
     else:
-        thread_mark_read(thread=found, user=request.user)
+        thread_mark_read(thread=found, user=request.user, on_behalf_of=on_behalf_of)
+    thread_messages = list(messages_of(found))
+    for message in thread_messages:
+        # The customer sees every receipt of their thread (also of what was sent in their
+        # name); a representative only the receipts of what they sent themselves.
+        message.receipt_visible = bool(message.reference) and (  # type: ignore[attr-defined]
+            message.author_id == request.user.pk or on_behalf_of is None
+        )
     return render(
         request,
         "portal/messaging/thread.html",
         {
             "thread": found,
-            "thread_messages": list(messages_of(found)),
+            "thread_messages": thread_messages,
             "form": form,
+            "on_behalf_of": on_behalf_of,
             **_upload_context(),
         },
         status=status,
@@ -186,20 +234,26 @@ def _receipt_context(request: AuthenticatedRequest, message: Message) -> dict[st
         "text_sha256": manifest.get("text_sha256", ""),
         "jobcenter": message.thread.case.jobcenter,
         "customer_name": message.thread.person.full_name,
+        "sent_by": sent_by(message),
     }
+
+
+def _receipt_message(request: AuthenticatedRequest, message_uuid: str) -> Message:
+    _person, on_behalf_of = _acting(request)
+    return access_message_for_customer(request.user, message_uuid, on_behalf_of=on_behalf_of)
 
 
 @require_GET
 @login_required
 def message_receipt(request: AuthenticatedRequest, message_uuid: str) -> HttpResponse:
-    message = access_message_for_customer(request.user, message_uuid)
+    message = _receipt_message(request, message_uuid)
     return render(request, "portal/messaging/receipt.html", _receipt_context(request, message))
 
 
 @require_GET
 @login_required
 def message_receipt_pdf(request: AuthenticatedRequest, message_uuid: str) -> HttpResponse:
-    message = access_message_for_customer(request.user, message_uuid)
+    message = _receipt_message(request, message_uuid)
     context = _receipt_context(request, message)
     context["verify_url"] = settings.SITE_URL + reverse("portal:verify")
     html = render_to_string("portal/messaging/receipt_pdf.html", context, request=request)

@@ -55,8 +55,9 @@ def require_scope(request: HttpRequest, scope: str) -> Representation | None:
 
 
 def own_person(request: HttpRequest) -> Person:
-    """The signed-in customer's own person, for pages not yet offered in a represented
-    person's name (messages, forms): 404 without a household or while acting for someone."""
+    """The signed-in customer's own person, for a page of one's own affairs: 404 without a
+    household or while acting for someone (messages and forms take the represented person
+    from ``require_scope`` first, see views/messages.py and views/eforms.py)."""
     person = getattr(request.user, "person", None)
     if person is None or acting_for(request) is not None:
         raise Http404("no household of one's own, or acting for someone")
