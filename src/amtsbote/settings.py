@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import cast
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -359,13 +361,28 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"  # nothing of ours is shown in a frame
+
+
+def content_security_policy(oidc: list[dict[str, object]]) -> str:
+    """The policy for our pages. The single sign-on buttons post to us and we redirect the
+    form to the identity provider; browsers apply ``form-action`` to that redirect too, so
+    each provider's origin (from its server URL) is allowed there (docs/login.md)."""
+    form_action = ["'self'"]
+    for app in oidc:
+        server_url = urlsplit(str(cast(dict[str, object], app["settings"])["server_url"]))
+        origin = f"{server_url.scheme}://{server_url.netloc}"
+        if server_url.netloc and origin not in form_action:
+            form_action.append(origin)
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+        f"form-action {' '.join(form_action)}; frame-ancestors 'none'"
+    )
+
+
 # core.middleware.SecurityHeadersMiddleware: no inline script or style anywhere; stored files
 # bring their own sandboxing policy (core.http.file_response). Report-only to try a change.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
+CONTENT_SECURITY_POLICY = content_security_policy(SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"])
 CONTENT_SECURITY_POLICY_REPORT_ONLY = env_bool("CSP_REPORT_ONLY")
 # The camera is allowed on the portal's photo pages only (core.middleware.CAMERA_VIEWS).
 PERMISSIONS_POLICY = {

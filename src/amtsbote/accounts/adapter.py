@@ -17,6 +17,16 @@ from .login_policy import needs_strong_login
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_stages(self) -> list[str]:
+        """allauth's second-factor step, but not after a single sign-on login that counts as
+        the second factor (``stages.SecondFactorStage``)."""
+        return [
+            "amtsbote.accounts.stages.SecondFactorStage"
+            if stage == "allauth.mfa.stages.AuthenticateStage"
+            else stage
+            for stage in super().get_login_stages()
+        ]
+
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         user = request.user
         if getattr(user, "is_jobcenter_staff", False):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa import signals
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
@@ -37,10 +38,15 @@ def second_factor_removed(
 
 @receiver(user_logged_in)
 def staff_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    """The idle clock of a staff session starts at login."""
-    if (
-        request is not None
-        and hasattr(request, "session")
-        and login_policy.needs_strong_login(user)
-    ):
+    """The idle clock of a staff session starts at login, and the audit log says how they
+    signed in (single sign-on names its provider)."""
+    if not login_policy.needs_strong_login(user):
+        return
+    if request is not None and hasattr(request, "session"):
         login_policy.touch(request)
+    records = get_authentication_records(request, user) if request is not None else []
+    data: dict[str, Any] = {"methods": [record.get("method") for record in records]}
+    providers = [record["provider"] for record in records if record.get("provider")]
+    if providers:
+        data["provider"] = providers[-1]
+    audit.record("accounts.login", actor=user, subject=user, data=data)
