@@ -247,6 +247,8 @@ REQUEST_ITEMS = (
     ("krankenversicherung", "", ""),
     ("schulbescheinigung", "", "Für jedes Kind ab 15 Jahren."),
 )
+# A request addressed to one member of Anna's household (her daughter Lena), not to all.
+MEMBER_REQUEST_ITEM = ("schulbescheinigung", "", "Für das laufende Schuljahr.")
 
 # Messages: Anna's open question to her team, with the answer; Textbausteine of the jobcenter.
 MESSAGE = {

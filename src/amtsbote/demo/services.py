@@ -271,7 +271,13 @@ class _Seeder:
         )
 
     def _request(
-        self, case: Case, team: Team, staff: User, codes: list[tuple[str, str, str]]
+        self,
+        case: Case,
+        team: Team,
+        staff: User,
+        codes: list[tuple[str, str, str]],
+        *,
+        addressee: Person | None = None,
     ) -> None:
         items = [
             ItemSpec(
@@ -287,6 +293,7 @@ class _Seeder:
             created_by=staff,
             items=items,
             message="Guten Tag, für die Weiterbewilligung brauchen wir noch folgende Unterlagen.",
+            addressee=addressee,
         )
 
     def _letters(self, person: Person, staff: User, *, bekanntgabe_consent: bool) -> None:
@@ -402,6 +409,15 @@ class _Seeder:
             if index == 0:
                 self._request(
                     case, leistung, staff["ben"], [*data.REQUEST_ITEMS[:2], data.REQUEST_ITEMS[3]]
+                )
+                # One request to a member: Lena's school certificate. Lena has no account;
+                # Anna sees it as head of the household (docs/access.md, Household members).
+                self._request(
+                    case,
+                    leistung,
+                    staff["ben"],
+                    [data.MEMBER_REQUEST_ITEM],
+                    addressee=case.people.all()[1],
                 )
             elif index % 6 == 2:
                 count = self.rng.randint(1, 3)

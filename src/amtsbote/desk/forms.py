@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from amtsbote.accounts.models import Team, User
-from amtsbote.cases.models import Case
+from amtsbote.cases.models import Case, Person
 from amtsbote.doc_requests.services import ItemSpec, default_deadline
 from amtsbote.documents.models import DocumentType
 
@@ -24,6 +24,18 @@ class DocRequestForm(forms.Form):
         label=_("Requesting team"),
         queryset=Team.objects.none(),
         empty_label=None,
+        widget=forms.Select(attrs={"class": "kern-form-input__select"}),
+    )
+    addressee = forms.ModelChoiceField(
+        label=_("Addressed to"),
+        queryset=Person.objects.none(),
+        to_field_name="uuid",
+        required=False,
+        empty_label=_("The whole household (head of household)"),
+        help_text=_(
+            "A request to one member is shown to them and to the head of the household only."
+        ),
+        error_messages={"invalid_choice": _("Choose a member of this household.")},
         widget=forms.Select(attrs={"class": "kern-form-input__select"}),
     )
     document_types = forms.ModelMultipleChoiceField(
@@ -56,6 +68,7 @@ class DocRequestForm(forms.Form):
             self.fields["team"].initial = teams[0]
         else:
             self.fields["team"].empty_label = "–"  # type: ignore[attr-defined]
+        self.fields["addressee"].queryset = case.people.order_by("position", "id")  # type: ignore[attr-defined]
         self.fields["deadline"].initial = default_deadline(case)
         for name in ("item_1", "item_2", "item_3", "deadline", "message"):
             self.fields[name].widget.attrs.setdefault("class", "kern-form-input__input")

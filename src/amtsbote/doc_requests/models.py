@@ -4,16 +4,60 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Expression, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from amtsbote.cases.models import Person
 from amtsbote.core.models import BaseModel
 
 from .constants import ItemStatus, RequestStatus
 
 
+def head_of_household(case_id: int | Expression | OuterRef) -> Subquery:
+    """The id of the household's head, as a subquery: its first person by position, as
+    ``Case.head`` (the representative of the Bedarfsgemeinschaft, § 38 SGB II)."""
+    people = Person.objects.filter(case_id=case_id).order_by("position", "id")
+    return Subquery(people.values("pk")[:1])
+
+
+class DocRequestQuerySet(models.QuerySet["DocRequest"]):
+    """Who in a household sees which request: the one place of that rule (docs/access.md,
+    "Household members")."""
+
+    def visible_to_person(self, person: Person) -> DocRequestQuerySet:
+        """What ``person`` sees: as head of the household every request of it, as another
+        member only the requests addressed to them."""
+        return self.visible_to_people(Person.objects.filter(pk=person.pk))
+
+    def visible_to_people(self, people: QuerySet[Person]) -> DocRequestQuerySet:
+        """What any of ``people`` sees (a customer and the people they represent).
+
+        The head of the household (``head_of_household``) sees every request of it; a
+        request without an addressee is the household's and reaches only the head. One
+        query, however many people.
+        """
+        ids = people.values("pk")
+        return (
+            self.filter(case_id__in=people.values("case_id"))
+            .alias(head_id=head_of_household(OuterRef("case_id")))
+            .filter(Q(head_id__in=ids) | Q(addressee_id__in=ids))
+        )
+
+
 class DocRequest(BaseModel):
     case = models.ForeignKey(
         "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="doc_requests"
+    )
+    # Null: the whole household (its head answers for it, § 38 SGB II). A member: only they
+    # and the head see the request in the portal.
+    addressee = models.ForeignKey(
+        "cases.Person",
+        verbose_name=_("addressee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="addressed_requests",
+        help_text=_("Empty: the whole household."),
     )
     team = models.ForeignKey(
         "accounts.Team",
@@ -38,6 +82,8 @@ class DocRequest(BaseModel):
         db_index=True,
     )
     fulfilled_at = models.DateTimeField(_("fulfilled at"), null=True, blank=True)
+
+    objects = DocRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("document request")

@@ -27,6 +27,7 @@ from amtsbote.notifications.services import email_notify
 
 from .constants import LEGAL_HINT_DE, ItemStatus, RequestStatus
 from .models import DocRequest, DocRequestItem, Submission
+from .selectors import doc_request_readers
 
 
 @dataclass(frozen=True)
@@ -59,12 +60,20 @@ def doc_request_create(
     items: list[ItemSpec],
     deadline: dt.date | None = None,
     message: str = "",
+    addressee: Person | None = None,
 ) -> DocRequest:
-    """Ask the household for documents; tell every member with a portal account."""
+    """Ask the household (``addressee`` None) or one of its members for documents; tell the
+    addressee and the head of the household if they have a portal account."""
     if team.jobcenter_id != case.jobcenter_id or not created_by.teams.filter(pk=team.pk).exists():
         raise PermissionDenied(_("You can only ask for documents on behalf of your own team."))
     return _doc_request_insert(
-        case=case, team=team, created_by=created_by, items=items, deadline=deadline, message=message
+        case=case,
+        team=team,
+        created_by=created_by,
+        items=items,
+        deadline=deadline,
+        message=message,
+        addressee=addressee,
     )
 
 
@@ -80,8 +89,9 @@ def doc_request_create_follow_up(
 ) -> DocRequest:
     """A request started by a rule, not by staff: what a customer's online form implies
     (a move needs the rent contract). ``customer`` (a member of the household who sent the
-    form) is recorded as its originator; ``team`` is the team that works on it and must
-    work on the case. Same deadline, legal hint and notification as any request."""
+    form) is recorded as its originator and is its addressee; ``team`` is the team that
+    works on it and must work on the case. Same deadline, legal hint and notification as any
+    request."""
     person = getattr(customer, "person", None)
     if person is None or person.case_id != case.pk:
         raise PermissionDenied(_("This household is not yours."))
@@ -95,6 +105,7 @@ def doc_request_create_follow_up(
         deadline=None,
         message=message,
         reason=reason,
+        addressee=person,
     )
 
 
@@ -107,7 +118,10 @@ def _doc_request_insert(
     deadline: dt.date | None,
     message: str,
     reason: str = "",
+    addressee: Person | None = None,
 ) -> DocRequest:
+    if addressee is not None and addressee.case_id != case.pk:
+        raise ValidationFailed(_("The addressee must be a member of this household."))
     items = [item for item in items if item.document_type or item.label.strip()]
     if not items:
         raise ValidationFailed(_("Choose at least one document or describe what is needed."))
@@ -120,6 +134,7 @@ def _doc_request_insert(
     deadline = deadlines.next_working_day_on_or_after(deadline, state=case.jobcenter.state)
     request = DocRequest.objects.create(
         case=case,
+        addressee=addressee,
         team=team,
         created_by=created_by,
         deadline=deadline,
@@ -147,13 +162,24 @@ def _doc_request_insert(
         data={
             "items": [i.label or str(i.document_type) for i in items],
             "deadline": deadline,
+            "addressee": str(addressee.uuid) if addressee else None,
             **({"reason": reason} if reason else {}),
         },
     )
-    path = reverse("portal:request", args=[request.uuid])
-    for recipient in User.objects.filter(person__case=case):
-        email_notify(recipient=recipient, template="doc_request_created", context={"path": path})
+    doc_request_notify(request=request, template="doc_request_created")
     return request
+
+
+def doc_request_notify(*, request: DocRequest, template: str) -> int:
+    """Mail those who see ``request`` in the portal (its addressee and the head of the
+    household, if they have an account), nobody else of the household. Returns how many."""
+    path = reverse("portal:request", args=[request.uuid])
+    recipients = User.objects.filter(person__in=doc_request_readers(request)).order_by("id")
+    count = 0
+    for recipient in recipients:
+        email_notify(recipient=recipient, template=template, context={"path": path})
+        count += 1
+    return count
 
 
 def check_files(
@@ -221,7 +247,11 @@ def submission_create(
         if not granted.filter(representative=submitted_by, person=on_behalf_of).exists():
             raise PermissionDenied(_("This request is not addressed to you."))
         person = on_behalf_of
-    if person is None or person.case_id != request.case_id:
+    # The household's head answers every request of it, another member those addressed to
+    # them (docs/access.md, Household members).
+    if person is None or not (
+        DocRequest.objects.visible_to_person(person).filter(pk=request.pk).exists()
+    ):
         raise PermissionDenied(_("This request is not addressed to you."))
     if client_key and not CLIENT_KEY_RE.fullmatch(client_key):
         raise ValidationFailed(_("The form is out of date. Please reload the page."))

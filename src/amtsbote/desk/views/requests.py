@@ -18,6 +18,7 @@ from amtsbote.cases.models import Case
 from amtsbote.core import deadlines
 from amtsbote.core.exceptions import AmtsboteError
 from amtsbote.doc_requests.access import access_doc_request_for_staff
+from amtsbote.doc_requests.selectors import doc_request_readers
 from amtsbote.doc_requests.services import doc_request_create, legal_hint
 
 from ..decorators import staff_required
@@ -38,6 +39,7 @@ def request_create(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
                 items=form.item_specs(),
                 deadline=form.cleaned_data["deadline"],
                 message=form.cleaned_data["message"],
+                addressee=form.cleaned_data["addressee"],
             )
         except AmtsboteError as exc:
             form.add_error(None, exc.message)
@@ -83,6 +85,7 @@ def request_detail(request: HttpRequest, request_uuid: uuid.UUID) -> HttpRespons
         case_id=case.pk,
     )
     people = list(case.people.all())
+    readers = list(doc_request_readers(doc_request))
     return render(
         request,
         "desk/request_detail.html",
@@ -90,6 +93,9 @@ def request_detail(request: HttpRequest, request_uuid: uuid.UUID) -> HttpRespons
             "doc_request": doc_request,
             "case": case,
             "people": people,
-            "has_portal_account": any(p.user_id for p in people),
+            # Who sees the request in the portal and was notified: the addressee and the
+            # head of the household (docs/access.md, Household members).
+            "readers": readers,
+            "has_portal_account": any(p.user_id for p in readers),
         },
     )

@@ -229,21 +229,44 @@ def test_home_of_a_representative_shows_only_what_the_scope_allows(
     assert url in rita_client.get(reverse("portal:home")).content.decode()
 
 
-def test_messages_and_forms_are_not_offered_in_someone_elses_name(
+def test_messages_and_forms_are_offered_in_the_name_of_whom_one_acts_for(
     carl_client, caseworker_ben, customer_anna, customer_carl
 ):
-    """Carl has a household of his own; while he acts for Anna under a grant without
-    "write messages" and "submit forms", his own messages and forms are not shown under her
-    name, and hers are not offered to him."""
+    """Carl has a household of his own; while he acts for Anna, he sees her threads, not
+    his own (and none of his own are shown under her name); acting for himself, his own.
+    (Messages and forms in a represented person's name: test_representative_messages_forms.)"""
+    from amtsbote.messaging.tests.factories import start
+
     made = grant(
-        caseworker_ben, customer_anna, customer_carl, scopes=[READ, RepresentationScope.UPLOAD]
+        caseworker_ben, customer_anna, customer_carl, scopes=list(RepresentationScope.values)
     )
-    assert carl_client.get(reverse("portal:messages")).status_code == 200
+    annas, carls = start(customer_anna), start(customer_carl)
+    own = carl_client.get(reverse("portal:messages")).content.decode()
+    assert str(carls.uuid) in own and str(annas.uuid) not in own
     carl_client.post(reverse("portal:acting_switch"), {"representation": made.uuid})
-    assert carl_client.get(reverse("portal:messages")).status_code == 404
-    assert carl_client.get(reverse("portal:forms")).status_code == 404
+    acting = carl_client.get(reverse("portal:messages")).content.decode()
+    assert str(annas.uuid) in acting and str(carls.uuid) not in acting
+    assert carl_client.get(reverse("portal:forms")).status_code == 200
     carl_client.post(reverse("portal:acting_switch"), {"representation": "self"})
-    assert carl_client.get(reverse("portal:messages")).status_code == 200
+    assert str(carls.uuid) in carl_client.get(reverse("portal:messages")).content.decode()
+
+
+def test_home_of_a_representative_links_messages_and_forms_by_scope(
+    rita_client, caseworker_ben, customer_anna, rita
+):
+    made = grant(caseworker_ben, customer_anna, rita, scopes=[READ])
+    home = rita_client.get(reverse("portal:home")).content.decode()
+    assert 'data-testid="home-messages"' not in home and 'data-testid="forms-link"' not in home
+    made.revoked_at = timezone.now()
+    made.save()
+    grant(
+        caseworker_ben,
+        customer_anna,
+        rita,
+        scopes=[RepresentationScope.WRITE_MESSAGES, RepresentationScope.SUBMIT_FORMS],
+    )
+    home = rita_client.get(reverse("portal:home")).content.decode()
+    assert 'data-testid="home-messages"' in home and 'data-testid="forms-link"' in home
 
 
 def test_no_banner_for_a_customer_acting_for_herself(anna_client):

@@ -16,8 +16,8 @@ from amtsbote.cases.constants import RepresentationScope
 from amtsbote.cases.models import Representation
 from amtsbote.doc_requests.constants import ItemStatus
 from amtsbote.doc_requests.selectors import (
-    open_requests_for_case,
     open_requests_for_customer,
+    open_requests_for_person,
     submissions_for_customer,
 )
 from amtsbote.postbox.selectors import letters_for_person, unread_count_for_customer
@@ -70,9 +70,13 @@ def _home_acting(request: AuthenticatedRequest, grant: Representation) -> HttpRe
         {
             "person": grant.person,
             "acting": grant,
-            "todos": _todos(open_requests_for_case(grant.case)) if may_upload else [],
+            # What the represented person sees: all of the household's requests if they are
+            # its head, else those addressed to them.
+            "todos": _todos(open_requests_for_person(grant.person)) if may_upload else [],
             "receipts": list(submissions_for_customer(request.user)[:3]),
             "unread_letters": unread,
+            "may_write_messages": grant.has_scope(RepresentationScope.WRITE_MESSAGES),
+            "may_submit_forms": grant.has_scope(RepresentationScope.SUBMIT_FORMS),
         },
     )
 

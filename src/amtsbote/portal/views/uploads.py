@@ -14,14 +14,13 @@ from django.utils.translation import gettext as _
 
 from amtsbote.accounts.throttles import upload_send_count
 from amtsbote.core.exceptions import AmtsboteError
-from amtsbote.doc_requests.access import access_doc_request_for_customer
+from amtsbote.doc_requests.access import access_doc_request_for_customer, sender_for
 from amtsbote.doc_requests.models import DocRequest, DocRequestItem
 from amtsbote.doc_requests.selectors import submission_sent_before
 from amtsbote.doc_requests.services import submission_create
 from amtsbote.documents.processing import accepted_formats_text, check_size, sanitise_filename
 
 from .http import AuthenticatedRequest, wants_json
-from .representation import represented_in
 
 # What the "Choose file" button offers; the server checks every file by its content anyway.
 FILE_ACCEPT = "application/pdf,image/jpeg,image/png,image/heic,.heic,.heif,.pdf,.jpg,.jpeg,.png"
@@ -111,7 +110,7 @@ def request_upload(request: AuthenticatedRequest, request_uuid: str) -> HttpResp
             submitted_by=request.user,
             files_by_item=files_by_item,
             client_key=client_key,
-            on_behalf_of=represented_in(request.user, doc_request.case_id),
+            on_behalf_of=sender_for(request.user, doc_request),
         )
     except (TooManyFilesSent, RequestDataTooBig):
         error = _("Please send at most %(max)s files at once.") % {"max": settings.UPLOAD_MAX_FILES}
