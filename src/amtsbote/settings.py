@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
     "amtsbote.core",
     "amtsbote.audit",
     "amtsbote.accounts",
@@ -83,6 +85,7 @@ INSTALLED_APPS = [
     "amtsbote.records",
     "amtsbote.portal",
     "amtsbote.desk",
+    "amtsbote.api",
     "amtsbote.demo",
 ]
 
@@ -299,6 +302,46 @@ AUDIT_ANCHOR_SECONDS = int(env("AUDIT_ANCHOR_SECONDS", "900"))
 # Archive packages (case hand-over): the largest unpacked size an import accepts.
 ARCHIVE_MAX_BYTES = int(env("ARCHIVE_MAX_BYTES", str(10 * 1024**3)))
 ACTIVATION_MAX_ATTEMPTS_PER_HOUR = int(env("ACTIVATION_MAX_ATTEMPTS_PER_HOUR", "5"))
+
+# --- REST API (docs/api.md) -----------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["amtsbote.api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["amtsbote.api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["amtsbote.api.throttling.ClientRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "amtsbote.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "amtsbote.api.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": None,
+    "UNAUTHENTICATED_USER": None,
+    "URL_FORMAT_OVERRIDE": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Amtsbote API",
+    "DESCRIPTION": "REST API v1 for the benefits software and scanners (docs/api.md).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "amtsbote.cases.constants.CaseStatus",
+        "RequestStatusEnum": "amtsbote.doc_requests.constants.RequestStatus",
+        "RequestItemStatusEnum": "amtsbote.doc_requests.constants.ItemStatus",
+        "LetterStatusEnum": "amtsbote.postbox.constants.LetterStatus",
+        "IntakeStatusEnum": "amtsbote.intake.constants.IntakeStatus",
+    },
+}
+# Requests per API client (all its keys together), e.g. "600/min", "20000/day"; empty: none.
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", "600/min")
+# Webhooks: attempts per event (back-off doubles from the base), the time a receiver has to
+# answer, and whether plain http:// addresses are allowed (tests on loopback; never else).
+WEBHOOK_MAX_ATTEMPTS = int(env("WEBHOOK_MAX_ATTEMPTS", "8"))
+WEBHOOK_RETRY_BASE_SECONDS = int(env("WEBHOOK_RETRY_BASE_SECONDS", "60"))
+WEBHOOK_TIMEOUT_SECONDS = float(env("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP")
 
 # --- cache (throttles) ----------------------------------------------------------------------
 CACHES = {

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("portal/", include("amtsbote.portal.urls")),
     path("desk/", include("amtsbote.desk.urls")),
+    path("api/v1/", include("amtsbote.api.urls")),
     # The address printed on sealed receipts is short enough to type: /verify/.
     path("verify/", RedirectView.as_view(pattern_name="portal:verify", query_string=True)),
     path("favicon.ico", RedirectView.as_view(url="/static/amtsbote/favicon.svg")),

@@ -43,6 +43,10 @@ from amtsbote.accounts.constants import Role
 from amtsbote.accounts.models import User
 from amtsbote.accounts.services import activation_code_issue
 from amtsbote.accounts.tests.factories import StaffFactory, UserFactory
+from amtsbote.api.constants import Scope, WebhookEvent
+from amtsbote.api.models import ApiClient, WebhookDelivery
+from amtsbote.api.services import api_client_create, api_key_issue
+from amtsbote.api.webhooks import webhook_endpoint_create
 from amtsbote.cases.constants import BreakGlassReason, RepresentationKind, RepresentationScope
 from amtsbote.cases.services import break_glass_grant
 from amtsbote.cases.services_representation import (
@@ -98,23 +102,34 @@ ROLES: tuple[str, ...] = (
     "mailroom",  # mailroom staff of jobcenter A: intake yes, case files no
     "team_lead_other_jobcenter",  # records officer of jobcenter B
     "admin",  # administrator of jobcenter A: manages users, reads no documents
-    # Another member of household T with an account: sees the household's document
-    # requests, but not what belongs to the person (letters, messages, uploads, forms).
+    # Another member of household T with an account, not its head: sees the household's
+    # name and number, but not what belongs to T's person (letters, messages, uploads,
+    # forms) nor the household's document request (it goes to the head: docs/access.md,
+    # "Household members").
     "household_member",
     # A representative with every scope, for another household of jobcenter A.
     "representative_other_household",
     # A representative of T's person who may only read letters: reaches T's letters (see
     # DOCUMENTED_ACCESS), nothing else of T (no upload, messages, forms, documents).
     "representative_letters_only",
+    # API clients (the benefits software): a client of jobcenter B with every scope, and a
+    # client of jobcenter A without scopes. To web pages they are anonymous.
+    "api_client_other_jobcenter",
+    "api_client_no_scope",
 )
+
+# The roles that call with an API key (``Authorization: Bearer …``) instead of a session.
+API_ROLES: tuple[str, ...] = ("api_client_other_jobcenter", "api_client_no_scope")
 
 # What ``representative_letters_only`` may be shown of T: the name and BG-Nummer of whom
 # they act for, and the letter they may read (everything else of T stays a secret).
 LETTER_READER_SEES: tuple[str, ...] = ("letter",)
 
 # What belongs to one person of household T, not to the household: the only secrets for
-# ``household_member`` (the household's BG-Nummer, names and requests are theirs too).
+# ``household_member`` (the household's BG-Nummer and names are theirs too). The document
+# request has no addressee: it is the household's, which only its head (T's person) sees.
 PERSONAL_KINDS: tuple[str, ...] = (
+    "doc_request",
     "document",
     "version",
     "original",
@@ -135,8 +150,6 @@ DOCUMENTED_ACCESS: dict[tuple[str, str], str] = {
     # The search across the whole jobcenter (scope=jobcenter), audited, shows BG-Nummer and
     # names of any case of the own jobcenter as the way into break-glass access.
     ("desk:case_search", "caseworker_other_team"): "search for break-glass access",
-    # Document requests go to the household (§ 60 SGB I): every member may answer them.
-    ("portal:request", "household_member"): "the household's document request",
     # A representative with "read letters" reads the represented person's letters.
     ("portal:letter", "representative_letters_only"): "a letter of the represented person",
     ("portal:letter_file", "representative_letters_only"): "a letter of the represented person",
@@ -145,8 +158,18 @@ DOCUMENTED_ACCESS: dict[tuple[str, str], str] = {
 # Routes that answer 403 (instead of 404) to a role, and why. None so far.
 DOCUMENTED_403: dict[tuple[str, str], str] = {}
 
-# Redirects that reveal nothing: where anonymous people are sent to log in.
-LOGIN_REDIRECT_ROLES = frozenset({"anonymous"})
+# Roles that get 403 (instead of 404) from every route of the API, and why.
+DOCUMENTED_403_API_ROLES: dict[str, str] = {
+    # The scope is checked before any object is loaded: the answer does not depend on it.
+    "api_client_no_scope": "an API client without the scope is refused before any lookup",
+}
+
+# Redirects that reveal nothing: where anonymous people are sent to log in (API clients
+# have no session: to web pages they are anonymous).
+LOGIN_REDIRECT_ROLES = frozenset({"anonymous", *API_ROLES})
+
+# The prefix of the REST API's routes: without an API key they answer 401.
+API_PREFIX = "api/"
 
 # --- the objects a URL can point at ----------------------------------------------------------
 
@@ -294,6 +317,8 @@ class World:
     insiders: dict[str, User]  # people who may see the foreign objects (the control group)
     objects: dict[str, Any]  # kind → a model instance none of the roles may see
     secrets: list[str] = field(default_factory=list)  # strings no role may be shown
+    api_keys: dict[str, str] = field(default_factory=dict)  # API role → its key
+    insider_api_keys: dict[str, str] = field(default_factory=dict)  # API insiders → key
 
     def secrets_for(self, role: str) -> list[str]:
         if role == "household_member":
@@ -375,7 +400,9 @@ def build_world() -> World:
     customer_t = UserFactory(first_name="Zenobia", last_name=SECRET_NAME)
     person = PersonFactory(case=case, first_name="Zenobia", last_name=SECRET_NAME, user=customer_t)
     member_user = UserFactory(first_name="Ziro", last_name="Mitglied")
-    member = PersonFactory(case=case, first_name="Ziro", last_name="Mitglied", user=member_user)
+    member = PersonFactory(
+        case=case, first_name="Ziro", last_name="Mitglied", position=1, user=member_user
+    )
     ben = StaffFactory(jobcenter=jc_a, teams=[leistung_a])
     lead_a = StaffFactory(jobcenter=jc_a, teams=[leistung_a], role=Role.TEAM_LEAD)
     lead_a2 = StaffFactory(jobcenter=jc_a, teams=[leistung_a], role=Role.TEAM_LEAD)
@@ -535,10 +562,46 @@ def build_world() -> World:
         "representative_other_household": representative(jc_a),
         "representative_letters_only": letter_reader,
     }
+
+    # API clients: outsiders (no session: ``users`` has None for them) and the insiders, a
+    # client of T's jobcenter with every scope and one of jobcenter C that reads intake.
+    def api_key(jobcenter: Any, name: str, scopes: list[str]) -> str:
+        client = api_client_create(jobcenter=jobcenter, name=name, scopes=scopes)
+        return api_key_issue(client=client)[1]
+
+    api_keys = {
+        "api_client_other_jobcenter": api_key(jc_b, "Fachverfahren B", list(Scope.values)),
+        "api_client_no_scope": api_key(jc_a, "Scanner A ohne Rechte", []),
+    }
+    users |= dict.fromkeys(api_keys)
+    insider_api_keys = {
+        "api_client_of_jobcenter_a": api_key(jc_a, "Fachverfahren A", list(Scope.values)),
+        "api_client_of_jobcenter_c": api_key(jc_c, "Fachverfahren C", [Scope.INTAKE_READ]),
+    }
+    # A webhook of jobcenter A's client, told of T's document: its log is A's alone.
+    webhook, _secret = webhook_endpoint_create(
+        client=ApiClient.objects.get(jobcenter=jc_a, name="Fachverfahren A"),
+        url=f"https://fachverfahren.example/{SECRET_NAME}/hooks",
+        events=[WebhookEvent.DOCUMENT_RECEIVED],
+    )
+    objects["webhook"] = webhook
+    objects["webhook_delivery"] = WebhookDelivery.objects.create(
+        endpoint=webhook,
+        event=WebhookEvent.DOCUMENT_RECEIVED,
+        object_uuid=document.uuid,
+        payload={"event": WebhookEvent.DOCUMENT_RECEIVED, "data": {"document": str(document.uuid)}},
+    )
     assert set(users) == set(ROLES)
     secrets = [SECRET_NAME, SECRET_BG_NUMBER]
     secrets += [str(obj.uuid) for obj in objects.values() if hasattr(obj, "uuid")]
-    return World(users=users, insiders=insiders, objects=objects, secrets=secrets)
+    return World(
+        users=users,
+        insiders=insiders,
+        objects=objects,
+        secrets=secrets,
+        api_keys=api_keys,
+        insider_api_keys=insider_api_keys,
+    )
 
 
 # --- checking --------------------------------------------------------------------------------
@@ -593,6 +656,11 @@ def _judge(
     route: Route, role: str, method: str, response: HttpResponseBase, *, names_object: bool
 ) -> str | None:
     status = response.status_code
+    if route.route.startswith(API_PREFIX):
+        if status == 401:
+            return None  # no API key (a session is none): nothing was looked up
+        if status == 403 and role in DOCUMENTED_403_API_ROLES:
+            return None
     if names_object:
         if status in (404, 405):
             return None
@@ -616,6 +684,7 @@ def foreign_references(world: World) -> dict[str, str]:
         for kwarg, kinds in OBJECT_KWARGS.items()
     }
     refs["job"] = str(world.objects["print_job"].uuid)  # the print queue's job list
+    refs["bg_number"] = SECRET_BG_NUMBER  # the API's case lookup
     # Search pages: look for the foreign household by its customer number (not a secret of
     # its own, so that a BG-Nummer or name in the answer counts), in the widest scope offered.
     customer_number = world.objects["person"].customer_number
@@ -667,7 +736,12 @@ def clients(world: World, *, insiders: bool = False) -> dict[str, Client]:
     second factor (as after a TOTP code): the gates are about objects, the login about people."""
     result = {}
     users: dict[str, User | None] = dict(world.insiders) if insiders else world.users
+    keys = world.insider_api_keys if insiders else world.api_keys
+    for role, key in keys.items():
+        result[role] = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
     for role, user in users.items():
+        if role in keys:
+            continue
         client = Client(enforce_csrf_checks=False)
         if user is not None:
             client.force_login(user)

@@ -71,6 +71,7 @@ def gate_world(world, world_media, settings, db):
 def test_the_walk_finds_the_views():
     names = {route.name for route in ROUTES}
     assert {"portal:letter", "desk:document_detail", "desk:triage_item"} <= names
+    assert {"api:case", "api:document_file", "api:letter", "api:intake_document"} <= names
     assert all(route.view for route in ROUTES)
 
 
@@ -132,7 +133,7 @@ def test_the_walk_catches_unguarded_views(gate_world):
         by_route.setdefault(finding.route, set()).add((finding.role, finding.method))
     assert set(by_route) == {"unguarded_document", "unguarded_letter_question"}
     # The document in the URL: every signed-in outsider gets it, by GET and by POST.
-    signed_in = set(gates.ROLES) - {"anonymous"}
+    signed_in = set(gates.ROLES) - {"anonymous", *gates.API_ROLES}
     assert {role for role, _method in by_route["unguarded_document"]} == signed_in
     assert {method for _role, method in by_route["unguarded_document"]} >= {"GET", "POST"}
     # The letter in the query string: found by the requests that name foreign objects.
