@@ -229,7 +229,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = env("EMAIL_VERIFICATION", "optional")
+# A customer's address is confirmed before the account can be used: by a 6-character code
+# sent there, typed in the same tab (no switching to a link on a small phone).
+ACCOUNT_EMAIL_VERIFICATION = env("EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Amtsbote: "
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "amtsbote.accounts.adapter.AccountAdapter"
 LOGIN_URL = "account_login"

@@ -1,4 +1,5 @@
 import factory
+from allauth.account.models import EmailAddress
 
 from amtsbote.accounts.constants import Role
 from amtsbote.accounts.models import Team, User
@@ -16,6 +17,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name", locale="de_DE")
     role = Role.CUSTOMER
     password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        """The address was confirmed (customers at sign-up, staff by whoever created them);
+        ``verified_email=False`` makes an account that has not confirmed it yet."""
+        if create:
+            EmailAddress.objects.create(
+                user=self, email=self.email, verified=extracted is not False, primary=True
+            )
 
 
 class TeamFactory(factory.django.DjangoModelFactory):

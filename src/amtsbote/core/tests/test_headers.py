@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from amtsbote.accounts.tests.factories import PASSWORD
 from amtsbote.core.http import FILE_CONTENT_SECURITY_POLICY, disposition_filename, file_response
 from amtsbote.desk.tests.conftest import make_document
 from amtsbote.doc_requests.services import ItemSpec, doc_request_create
@@ -153,7 +154,13 @@ def _pages(request) -> list[tuple[Client, str]]:
     )
     lena = Client()
     lena.force_login(request.getfixturevalue("lead_lena"))
+    newcomer = Client()  # signed up, the e-mail code not entered yet
+    newcomer.post(
+        reverse("account_signup"),
+        {"email": "neu@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
     return [
+        (newcomer, reverse("account_email_verification_sent")),
         (Client(), reverse("account_login")),
         (Client(), reverse("account_signup")),
         (anna, reverse("mfa_index")),
