@@ -11,13 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
@@ -25,9 +22,9 @@ from django_tasks_db.models import DBTaskResult
 from amtsbote.core.models import WorkerHeartbeat
 from amtsbote.core.tasks_recovery import heartbeat_beat, tasks_recover
 
-pytestmark = pytest.mark.django_db(transaction=True)
+from .workers import WAIT_SECONDS, start_worker, wait_for, worker_log
 
-WAIT_SECONDS = 120  # an upper bound for slow machines, never a timed assertion
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @task()
@@ -41,72 +38,11 @@ def blocking_task(marker_dir: str) -> str:
     return "done"
 
 
-def _manage_py() -> Path:
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        if (parent / "manage.py").exists():
-            return parent / "manage.py"
-    raise RuntimeError("manage.py not found")
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _worker(worker_id: str, *extra: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "AMTSBOTE_DATABASE_URL": _database_url(),
-        "AMTSBOTE_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            str(_manage_py()),
-            "worker",
-            "--worker-id",
-            worker_id,
-            "--interval",
-            "0.1",
-            "--no-startup-delay",
-            "--no-reload",
-            "--heartbeat",
-            "0.5",
-            *extra,
-        ],
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-
-
-def _wait_for(condition, what: str, process: subprocess.Popen | None = None) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not condition():
-        if process is not None and process.poll() is not None:
-            raise AssertionError(f"worker ended while waiting for {what}: {process.stderr.read()}")
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.1)
-
-
-@pytest.fixture
-def database_tasks(settings):
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
-
-
 def test_a_killed_workers_task_runs_again_once_on_another_worker(database_tasks, tmp_path):
     result = blocking_task.enqueue(str(tmp_path))
-    first = _worker("worker-a")
+    first = start_worker("worker-a")
     try:
-        _wait_for(lambda: list(tmp_path.glob("start-*")), "the task to start", first)
+        wait_for(lambda: list(tmp_path.glob("start-*")), "the task to start", first)
         row = DBTaskResult.objects.get(pk=result.id)
         assert row.status == "RUNNING"
         assert row.worker_ids == ["worker-a"]
@@ -129,14 +65,14 @@ def test_a_killed_workers_task_runs_again_once_on_another_worker(database_tasks,
     assert tasks_recover(timeout=60, now=later) == []  # nothing twice
 
     (tmp_path / "release").touch()
-    second = _worker("worker-b", "--batch")
+    second = start_worker("worker-b", "--batch")
     try:
         second.wait(timeout=WAIT_SECONDS)
     finally:
         if second.poll() is None:
             os.killpg(second.pid, signal.SIGKILL)
             second.wait()
-    assert second.returncode == 0, second.stderr.read()
+    assert second.returncode == 0, worker_log(second)
 
     row = DBTaskResult.objects.get(pk=result.id)
     assert row.status == "SUCCESSFUL"
