@@ -75,7 +75,8 @@ def test_two_workers_drain_a_thousand_tasks_and_survive_a_kill(database_tasks, t
     rows = DBTaskResult.objects.filter(id__in=[result.id for result in results])
     assert rows.count() == TASKS
     assert set(rows.values_list("status", flat=True)) == {"SUCCESSFUL"}
-    assert sorted(rows.values_list("return_value", flat=True)) == list(range(TASKS))
+    returned = [int(str(value)) for value in rows.values_list("return_value", flat=True)]
+    assert sorted(returned) == list(range(TASKS))
     # Work: every task's result exactly once (files are unique by name: count the names).
     assert sorted(int(p.name.split("-")[1]) for p in tmp_path.glob("done-*")) == list(range(TASKS))
     # Runs: each task started once, except those the killed worker had in hand, which ran
