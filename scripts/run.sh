@@ -17,6 +17,14 @@ WEB_THREADS=${WEB_THREADS:-4}
 VENV=${VENV:-.venv}
 STOP_TIMEOUT=${STOP_TIMEOUT:-30}
 
+# Logs: readable lines in a terminal, JSON lines (the default) when logs go to a collector.
+if [[ -t 2 && -z ${AMTSBOTE_LOG_FORMAT:-} ]]; then
+    export AMTSBOTE_LOG_FORMAT=console
+fi
+# Metrics of the processes of the previous run are stale (prometheus_client multiprocess).
+metrics_dir="${AMTSBOTE_METRICS_DIR:-${AMTSBOTE_VAR_DIR:-$PWD/var}/metrics}"
+mkdir -p "$metrics_dir" && find "$metrics_dir" -maxdepth 1 -name "*.db" -delete
+
 # Recovery after a crash, before anything new starts: files left by writes that never
 # committed are removed, and tasks of workers that died are handed back to the queue.
 "$VENV/bin/python" manage.py recover_writes

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from amtsbote.core.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 
@@ -90,6 +92,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "amtsbote.core.logs.RequestLogMiddleware",
+    "amtsbote.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "amtsbote.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -452,18 +456,17 @@ SECURE_PROXY_SSL_HEADER = (
     else None
 )
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        # WeasyPrint logs every rendering step at INFO; its warnings still show.
-        "weasyprint.progress": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+# Structured logs (core/logs.py): JSON lines by default, AMTSBOTE_LOG_FORMAT=console for a
+# terminal (make run); every line of a request carries its request id.
+LOGGING = logging_config(log_format=env("LOG_FORMAT", "json"), level=env("LOG_LEVEL", "INFO"))
+
+# --- metrics (core/metrics.py; docs/operations.md) -------------------------------------------
+# /metrics answers only with this bearer token (none set: no metrics, 404).
+METRICS_TOKEN = env("METRICS_TOKEN")
+# Counters of all web and worker processes of this machine, added up at each scrape.
+METRICS_DIR = Path(env("METRICS_DIR", str(VAR_DIR / "metrics")))
+METRICS_DIR.mkdir(parents=True, exist_ok=True)
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(METRICS_DIR))
 
 SITE_NAME = _("Amtsbote")
 

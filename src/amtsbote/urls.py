@@ -1,11 +1,13 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from amtsbote.core.views import healthz, home
+from amtsbote.core.views import healthz, home, metrics, readyz
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("portal/", include("amtsbote.portal.urls")),

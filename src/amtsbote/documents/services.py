@@ -16,6 +16,7 @@ from amtsbote import audit
 from amtsbote.accounts.models import User
 from amtsbote.cases.models import Case, FilePlanEntry
 from amtsbote.core.exceptions import Conflict, ValidationFailed
+from amtsbote.core.metrics import ocr_pages_count
 from amtsbote.core.storage import StoredFiles
 
 from . import processing
@@ -195,6 +196,7 @@ def document_version_recognise(*, version_id: int) -> DocumentVersion | None:
             data={"error": str(exc)[:500]},
         )
         raise
+    ocr_pages_count(version.pages, source="upload")
     with transaction.atomic():
         DocumentVersion.objects.filter(pk=version.pk).update(text=text, ocr_status=OcrStatus.DONE)
         audit.record(

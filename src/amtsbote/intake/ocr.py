@@ -185,4 +185,7 @@ def recognise(image: Image.Image, *, dpi: int, timeout: int = PAGE_TIMEOUT_SECON
     except BrokenProcessPool:
         _processes_reset(executor)
         raise
+    from amtsbote.core.metrics import ocr_pages_count  # not in the spawned OCR processes
+
+    ocr_pages_count(1, source="mailroom")
     return OcrResult(text.replace("\x0c", "").strip(), pdf)
