@@ -449,7 +449,7 @@ SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", str(365 * 24 * 3600 if SECURE_COOK
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
 SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT")
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer's health check may use plain HTTP
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # a load balancer may check over HTTP
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_" + env("PROXY_SSL_HEADER").upper().replace("-", "_"), "https")
     if env("PROXY_SSL_HEADER")

@@ -5,6 +5,7 @@ from .views import (
     activation,
     breakglass,
     cases,
+    dashboard,
     documents,
     eforms,
     inbox,
@@ -16,6 +17,7 @@ from .views import (
 app_name = "desk"
 urlpatterns = [
     path("", inbox.inbox, name="inbox"),
+    path("dashboard/", dashboard.dashboard_view, name="dashboard"),
     path("inbox/items/", inbox.inbox_items, name="inbox_items"),
     path("documents/<uuid:document_uuid>/seen/", inbox.mark_seen, name="mark_seen"),
     path("cases/", cases.case_search, name="case_search"),
