@@ -294,6 +294,9 @@ SOCIALACCOUNT_ADAPTER = "amtsbote.accounts.adapter.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_LOGIN_ON_GET = False
+# The jobcenter's own identity provider vouches for its staff's addresses: no e-mail code
+# after single sign-on (customers confirm theirs: ACCOUNT_EMAIL_VERIFICATION).
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 SESSION_COOKIE_HTTPONLY = True
 # Served over HTTPS (production): cookies only over HTTPS, and HSTS (security headers below).
 SECURE_COOKIES = env_bool("SECURE_COOKIES")

@@ -258,7 +258,8 @@ def test_first_sso_login_locks_a_password_whose_address_was_never_confirmed(
     from amtsbote.accounts.tests.factories import StaffFactory
 
     confirmed = cast(User, StaffFactory(email="lena@jobcenter.example", jobcenter=jobcenter))
-    EmailAddress.objects.create(user=confirmed, email=confirmed.email, verified=True, primary=True)
+    assert EmailAddress.objects.get(user=confirmed).verified  # the factory confirms it
+    EmailAddress.objects.filter(user=caseworker_ben).update(verified=False)
 
     keycloak.sign_in_as("ben@jobcenter.example")
     assert path_of(browser_factory().single_sign_on()) == DESK_PATH
