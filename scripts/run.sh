@@ -17,9 +17,10 @@ WEB_THREADS=${WEB_THREADS:-4}
 VENV=${VENV:-.venv}
 STOP_TIMEOUT=${STOP_TIMEOUT:-30}
 
-# Logs: readable lines in a terminal, JSON lines (the default) when logs go to a collector.
-if [[ -t 2 && -z ${AMTSBOTE_LOG_FORMAT:-} ]]; then
-    export AMTSBOTE_LOG_FORMAT=console
+# Logs: readable lines in a terminal, JSON lines when they go to a file or a collector; all
+# processes decide once, here (granian's workers do not see the terminal).
+if [[ -z ${AMTSBOTE_LOG_FORMAT:-} ]]; then
+    if [[ -t 2 ]]; then export AMTSBOTE_LOG_FORMAT=console; else export AMTSBOTE_LOG_FORMAT=json; fi
 fi
 # Metrics of the processes of the previous run are stale (prometheus_client multiprocess).
 metrics_dir="${AMTSBOTE_METRICS_DIR:-${AMTSBOTE_VAR_DIR:-$PWD/var}/metrics}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 from typing import cast
 from urllib.parse import urlsplit
@@ -459,9 +460,13 @@ SECURE_PROXY_SSL_HEADER = (
     else None
 )
 
-# Structured logs (core/logs.py): JSON lines by default, AMTSBOTE_LOG_FORMAT=console for a
-# terminal (make run); every line of a request carries its request id.
-LOGGING = logging_config(log_format=env("LOG_FORMAT", "json"), level=env("LOG_LEVEL", "INFO"))
+# Structured logs (core/logs.py): JSON lines when stderr goes to a file or a collector,
+# readable lines in a terminal (AMTSBOTE_LOG_FORMAT=json|console decides otherwise); every
+# line of a request carries its request id.
+LOGGING = logging_config(
+    log_format=env("LOG_FORMAT", "console" if sys.stderr.isatty() else "json"),
+    level=env("LOG_LEVEL", "INFO"),
+)
 
 # --- metrics (core/metrics.py; docs/operations.md) -------------------------------------------
 # /metrics answers only with this bearer token (none set: no metrics, 404).

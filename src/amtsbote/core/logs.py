@@ -64,6 +64,7 @@ def logging_config(*, log_format: str, level: str) -> dict[str, Any]:
             # WeasyPrint logs every rendering step at INFO; its warnings still show.
             "weasyprint.progress": {"level": "WARNING"},
             "fontTools": {"level": "WARNING"},
+            "pikepdf": {"level": "WARNING"},
         },
     }
 
