@@ -95,6 +95,18 @@ def represented_people(user: User, scope: str) -> QuerySet[Person]:
     )
 
 
+def grant_in_force(user: User, person: Person, scope: str) -> Representation | None:
+    """The grant under which ``user`` may act for ``person`` with ``scope`` today, if any."""
+    return (
+        Representation.objects.valid()
+        .with_scope(scope)
+        .filter(representative=user, person=person)
+        .select_related("person__case")
+        .order_by("id")
+        .first()
+    )
+
+
 def acting_representation(user: User, session: MutableMapping[str, Any]) -> Representation | None:
     """The grant the representative acts under in this session: the one chosen in the
     switcher while it is in force; without a choice, the first grant for an account that

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from amtsbote import audit
 from amtsbote.accounts.models import Team, User
+from amtsbote.cases.access import grant_in_force
 from amtsbote.cases.constants import RepresentationScope
 from amtsbote.cases.models import Case, FilePlanEntry, Person, Representation
 from amtsbote.core import refcodes
@@ -42,14 +43,7 @@ def _person(user: User) -> Person:
 
 def _grant_for(user: User, person: Person) -> Representation:
     """The grant in force under which ``user`` fills in forms for ``person``, else refused."""
-    grant = (
-        Representation.objects.valid()
-        .with_scope(RepresentationScope.SUBMIT_FORMS)
-        .filter(representative=user, person=person)
-        .select_related("person__case")
-        .order_by("id")
-        .first()
-    )
+    grant = grant_in_force(user, person, RepresentationScope.SUBMIT_FORMS)
     if grant is None:
         raise PermissionDenied(_("You may not fill in forms for this person."))
     return grant

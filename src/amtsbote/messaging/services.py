@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from amtsbote import audit
 from amtsbote.accounts.models import Team, User
+from amtsbote.cases.access import grant_in_force
 from amtsbote.cases.constants import RepresentationScope
 from amtsbote.cases.models import Case, FilePlanEntry, Jobcenter, Person, Representation
 from amtsbote.core import refcodes
@@ -80,14 +81,7 @@ def _may_staff(user: User, thread: Thread) -> bool:
 
 def _grant_for(representative: User, person: Person) -> Representation:
     """The grant in force under which ``representative`` writes for ``person``, else refused."""
-    grant = (
-        Representation.objects.valid()
-        .with_scope(RepresentationScope.WRITE_MESSAGES)
-        .filter(representative=representative, person=person)
-        .select_related("person")
-        .order_by("id")
-        .first()
-    )
+    grant = grant_in_force(representative, person, RepresentationScope.WRITE_MESSAGES)
     if grant is None:
         raise PermissionDenied(_("You may not write messages for this person."))
     return grant
