@@ -44,7 +44,11 @@ def _storage() -> None:
     """The file storage answers: a local directory that is there and writable, or the
     bucket with its credentials (a HEAD request)."""
     if not isinstance(default_storage, FileSystemStorage):
-        default_storage.exists("_readiness-probe")
+        check_available = getattr(default_storage, "check_available", None)
+        if check_available is not None:
+            check_available()  # S3: a HEAD on the bucket (a misnamed one fails)
+        else:
+            default_storage.exists("_readiness-probe")
         return
     location = default_storage.location
     try:

@@ -84,6 +84,16 @@ class PlainDurableFileSystemStorage(FileSystemStorage):
         fsync_path(path.parent)
 
 
+def full_reads(chunks: Iterable[bytes]) -> IO[bytes]:
+    """The chunks as a stream whose ``read(n)`` gives ``n`` bytes until the end.
+
+    A bare :class:`ChunkReader` answers with one chunk at most; s3transfer takes a short
+    read for the end of the file and would then read all the rest into memory for a
+    single PUT instead of uploading in parts.
+    """
+    return io.BufferedReader(ChunkReader(iter(chunks)))
+
+
 class StoredFile(File):
     """A file opened from encrypted storage: reads plaintext; reopening goes through storage."""
 
@@ -107,7 +117,7 @@ class EncryptedStorageMixin(Storage):
     """
 
     def _save(self, name: str, content: File) -> str:  # type: ignore[override]
-        encrypted = cast(IO[Any], ChunkReader(encrypt_chunks(content.chunks(), keyring())))
+        encrypted = full_reads(encrypt_chunks(content.chunks(), keyring()))
         return super()._save(name, File(encrypted, name))  # type: ignore[misc]
 
     def _open(self, name: str, mode: str = "rb") -> File:  # type: ignore[override]
@@ -175,19 +185,70 @@ class DurableFileSystemStorage(EncryptedStorageMixin, PlainDurableFileSystemStor
     """The default storage: local files, encrypted, fsync-ed before the database commits."""
 
 
+# Reading an S3 object downloads it into a temporary file first: ciphertext in memory up to
+# this size, on disk (FILE_UPLOAD_TEMP_DIR) beyond it. django-storages' default (0) keeps all
+# of it in memory, whatever the size.
+S3_SPOOL_MAX_MEMORY = 2 * 1024 * 1024
+
+
 def _encrypted_s3_storage() -> type:
+    from botocore.exceptions import ClientError
     from storages.backends.s3 import S3Storage
+    from storages.utils import clean_name
 
     class EncryptedS3Storage(EncryptedStorageMixin, S3Storage):
-        """S3-compatible object storage with the same encryption; a PUT replaces atomically."""
+        """S3-compatible object storage with the same encryption; a PUT replaces atomically.
+
+        Objects are ciphertext: stored as ``application/octet-stream`` without a content
+        encoding (a name like ``x.svgz`` would otherwise mark them gzip-ed, and a gzip
+        setting compress them), with the configured ACL and object parameters.
+        """
+
+        def get_default_settings(self) -> dict[str, Any]:
+            defaults = cast(dict[str, Any], super().get_default_settings())
+            if not defaults["max_memory_size"]:
+                defaults["max_memory_size"] = S3_SPOOL_MAX_MEMORY
+            return defaults
+
+        def _get_write_parameters(self, name: str, content: object = None) -> dict[str, Any]:
+            params = cast(dict[str, Any], self.get_object_parameters(name))
+            params["ContentType"] = "application/octet-stream"
+            params.pop("ContentEncoding", None)
+            if "ACL" not in params and self.default_acl:
+                params["ACL"] = self.default_acl
+            return params
+
+        def check_available(self) -> None:
+            """Raise unless the bucket is there and the credentials may use it (``/readyz``).
+
+            A HEAD on the bucket: a HEAD on an object answers 404 for a missing object and
+            for a missing bucket alike, so it cannot tell a misnamed bucket.
+            """
+            self.connection.meta.client.head_bucket(Bucket=self.bucket_name)
 
         def replace_raw(self, name: str, chunks: Iterable[bytes]) -> None:
-            obj = self.bucket.Object(self._normalize_name(name))
-            obj.upload_fileobj(ChunkReader(iter(chunks)), Config=self.transfer_config)
+            key = self._normalize_name(clean_name(name))
+            self.bucket.Object(key).upload_fileobj(
+                full_reads(chunks),
+                ExtraArgs=self._get_write_parameters(key),
+                Config=self.transfer_config,
+            )
 
         def read_raw_prefix(self, name: str, size: int) -> bytes:
-            obj = self.bucket.Object(self._normalize_name(name))
-            return cast(bytes, obj.get(Range=f"bytes=0-{size - 1}")["Body"].read())
+            key = self._normalize_name(clean_name(name))
+            if size <= 0:
+                return b""
+            try:
+                response = self.bucket.Object(key).get(Range=f"bytes=0-{size - 1}")
+            except ClientError as err:
+                error = err.response.get("Error", {}).get("Code")
+                status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+                if status == 404:
+                    raise FileNotFoundError(f"File does not exist: {name}") from err
+                if error == "InvalidRange" or status == 416:
+                    return b""  # an empty object has no first byte
+                raise
+            return cast(bytes, response["Body"].read())
 
     EncryptedS3Storage.__module__ = __name__
     EncryptedS3Storage.__qualname__ = "EncryptedS3Storage"

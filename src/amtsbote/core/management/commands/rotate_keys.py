@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from amtsbote.core.crypto import EncryptedFileError, keyring
@@ -69,8 +69,8 @@ class Command(BaseCommand):
 
     def _remove_leftovers(self, storage: EncryptedStorageMixin, dry_run: bool) -> None:
         """Temporary files of a run that was killed (only on a file system)."""
-        if not hasattr(storage, "path"):
-            return
+        if not isinstance(storage, FileSystemStorage):
+            return  # a PUT replaces an object whole: nothing is left over on S3
 
         def walk(prefix: str) -> list[str]:
             try:
