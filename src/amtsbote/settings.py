@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "amtsbote.eforms",
     "amtsbote.intake",
     "amtsbote.records",
+    "amtsbote.integrations",
     "amtsbote.portal",
     "amtsbote.desk",
     "amtsbote.api",

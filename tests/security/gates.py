@@ -43,10 +43,6 @@ from amtsbote.accounts.constants import Role
 from amtsbote.accounts.models import User
 from amtsbote.accounts.services import activation_code_issue
 from amtsbote.accounts.tests.factories import StaffFactory, UserFactory
-from amtsbote.api.constants import Scope, WebhookEvent
-from amtsbote.api.models import ApiClient, WebhookDelivery
-from amtsbote.api.services import api_client_create, api_key_issue
-from amtsbote.api.webhooks import webhook_endpoint_create
 from amtsbote.cases.constants import BreakGlassReason, RepresentationKind, RepresentationScope
 from amtsbote.cases.services import break_glass_grant
 from amtsbote.cases.services_representation import (
@@ -66,6 +62,10 @@ from amtsbote.eforms.definitions import registry
 from amtsbote.eforms.tests.factories import draft_with, send_move
 from amtsbote.intake.constants import BatchSource, IntakeStatus
 from amtsbote.intake.models import IntakeDocument, ScanBatch, ScanFile, ScanPage
+from amtsbote.integrations.constants import Scope, WebhookEvent
+from amtsbote.integrations.models import ApiClient, WebhookDelivery
+from amtsbote.integrations.services import api_client_create, api_key_issue
+from amtsbote.integrations.webhooks import webhook_endpoint_create
 from amtsbote.messaging.models import CannedReply
 from amtsbote.messaging.tests.factories import start as thread_start
 from amtsbote.postbox.tests.factories import ConsentFactory, send_letter

@@ -20,10 +20,9 @@ from amtsbote.doc_requests.selectors import with_items
 from amtsbote.documents.models import Document
 from amtsbote.intake.constants import IntakeStatus
 from amtsbote.intake.models import IntakeDocument
+from amtsbote.integrations.models import ApiClient
 from amtsbote.postbox.models import Letter
 from amtsbote.postbox.selectors import with_details
-
-from .models import ApiClient
 
 M = TypeVar("M", bound=Model)
 

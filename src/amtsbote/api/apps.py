@@ -6,5 +6,5 @@ class ApiConfig(AppConfig):
     label = "api"
 
     def ready(self) -> None:
-        # Webhook events from the audit log; the API key's scheme in the generated schema.
-        from . import receivers, schema  # noqa: F401
+        # The API key's scheme in the generated schema.
+        from . import schema  # noqa: F401

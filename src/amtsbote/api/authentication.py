@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from .models import ApiClient, ApiKey
-from .services import api_key_authenticate
+from amtsbote.integrations.models import ApiClient, ApiKey
+from amtsbote.integrations.services import api_key_authenticate
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):

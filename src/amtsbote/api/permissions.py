@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, permissions
 from rest_framework.request import Request
 
-from .models import ApiKey
+from amtsbote.integrations.models import ApiKey
 
 
 class HasScope(permissions.BasePermission):

@@ -19,10 +19,9 @@ from amtsbote.cases.validators import (
 from amtsbote.doc_requests.models import DocRequest, DocRequestItem
 from amtsbote.documents.models import Document, DocumentType, DocumentVersion
 from amtsbote.intake.models import IntakeDocument
+from amtsbote.integrations.models import WebhookDelivery, WebhookEndpoint
 from amtsbote.postbox.constants import LetterKind
 from amtsbote.postbox.models import Letter, PrintJob
-
-from .models import WebhookDelivery, WebhookEndpoint
 
 # --- errors (the one error shape, for the schema) --------------------------------------------
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
-from .models import ApiKey
+from amtsbote.integrations.models import ApiKey
 
 
 class ClientRateThrottle(SimpleRateThrottle):

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 
 from rest_framework.test import APIClient
 
-from amtsbote.api.constants import Scope
-from amtsbote.api.models import ApiClient
-from amtsbote.api.services import api_client_create, api_key_issue
+from amtsbote.integrations.constants import Scope
+from amtsbote.integrations.models import ApiClient
+from amtsbote.integrations.services import api_client_create, api_key_issue
 
 ALL_SCOPES: tuple[str, ...] = tuple(Scope.values)
 

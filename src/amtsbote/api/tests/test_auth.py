@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from amtsbote.api.constants import Scope
-from amtsbote.api.models import ApiClient, ApiKey
-from amtsbote.api.services import api_client_update, api_key_issue, api_key_revoke
 from amtsbote.audit.models import AuditEvent
+from amtsbote.integrations.constants import Scope
+from amtsbote.integrations.models import ApiClient, ApiKey
+from amtsbote.integrations.services import api_client_update, api_key_issue, api_key_revoke
 
 from .factories import http
 

@@ -14,18 +14,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.management import call_command
 
-from amtsbote.api.constants import DeliveryStatus, WebhookEvent
-from amtsbote.api.models import WebhookDelivery
-from amtsbote.api.webhooks import (
-    verify,
-    webhook_deliveries_retry,
-    webhook_endpoint_create,
-)
 from amtsbote.cases.tests.factories import JobcenterFactory
 from amtsbote.core.exceptions import ValidationFailed
 from amtsbote.doc_requests.services import ItemSpec, doc_request_create, submission_create
 from amtsbote.documents.tests import samples
 from amtsbote.eforms.tests.factories import send_move
+from amtsbote.integrations.constants import DeliveryStatus, WebhookEvent
+from amtsbote.integrations.models import WebhookDelivery
+from amtsbote.integrations.webhooks import (
+    verify,
+    webhook_deliveries_retry,
+    webhook_endpoint_create,
+)
 from amtsbote.postbox.services import letter_record_retrieval
 from amtsbote.postbox.tests.factories import ConsentFactory, send_letter
 
@@ -104,7 +104,7 @@ def send_webhooks(django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             result = action()
         for callback in callbacks:
-            if callback.__code__.co_filename.endswith("api/webhooks.py"):
+            if callback.__code__.co_filename.endswith("integrations/webhooks.py"):
                 callback()
         return result
 

@@ -11,9 +11,9 @@ from rest_framework.request import Request
 
 from amtsbote.core.exceptions import UnsupportedUpload
 from amtsbote.documents import processing
+from amtsbote.integrations.models import ApiClient
 
 from ..authentication import client_of
-from ..models import ApiClient
 
 
 class ApiView(GenericAPIView):

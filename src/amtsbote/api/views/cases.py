@@ -19,9 +19,9 @@ from amtsbote.cases.models import Case
 from amtsbote.cases.services import case_close, case_create, case_reopen, person_create
 from amtsbote.cases.services import person_update as person_update_service
 from amtsbote.cases.validators import normalize_number
+from amtsbote.integrations.constants import Scope
 
 from ..access import access_case_for_client, access_person_for_client, cases_for_client
-from ..constants import Scope
 from ..serializers import (
     CaseCreateSerializer,
     CaseSerializer,

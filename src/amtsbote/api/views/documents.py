@@ -20,9 +20,9 @@ from amtsbote.core.storage import StoredFiles
 from amtsbote.documents.constants import Source
 from amtsbote.documents.models import Document, DocumentVersion
 from amtsbote.documents.services import document_create, document_record_download
+from amtsbote.integrations.constants import Scope
 
 from ..access import access_case_for_client, access_document_for_client
-from ..constants import Scope
 from ..serializers import DocumentSerializer, DocumentUploadSerializer
 from .base import ApiView, checked_upload, valid_data
 

@@ -12,9 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from amtsbote.intake.constants import IntakeStatus
+from amtsbote.integrations.constants import Scope
 
 from ..access import access_intake_document_for_client, intake_documents_for_client
-from ..constants import Scope
 from ..serializers import IntakeDocumentDetailSerializer, IntakeDocumentSerializer
 from .base import ApiView
 

@@ -13,13 +13,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from amtsbote.core.exceptions import UnsupportedUpload
+from amtsbote.integrations.constants import Scope
 from amtsbote.postbox.constants import LetterTemplate
 from amtsbote.postbox.models import Letter
 from amtsbote.postbox.selectors import letters_for_case, with_details
 from amtsbote.postbox.services import LetterSpec, letter_create
 
 from ..access import access_case_for_client, access_letter_for_client
-from ..constants import Scope
 from ..serializers import LetterCreateSerializer, LetterSerializer
 from .base import ApiView, read_upload, upload_refused, valid_data
 

@@ -13,9 +13,9 @@ from rest_framework.response import Response
 
 from amtsbote.doc_requests.selectors import requests_for_case, with_items
 from amtsbote.doc_requests.services import ItemSpec, doc_request_create
+from amtsbote.integrations.constants import Scope
 
 from ..access import access_case_for_client, access_doc_request_for_client
-from ..constants import Scope
 from ..serializers import DocRequestCreateSerializer, DocRequestSerializer
 from .base import ApiView, valid_data
 

@@ -7,8 +7,9 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ..constants import DeliveryStatus, Scope, WebhookEvent
-from ..models import WebhookDelivery, WebhookEndpoint
+from amtsbote.integrations.constants import DeliveryStatus, Scope, WebhookEvent
+from amtsbote.integrations.models import WebhookDelivery, WebhookEndpoint
+
 from ..serializers import WebhookDeliverySerializer, WebhookEndpointSerializer
 from .base import ApiView
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from amtsbote.api.models import ApiClient, ApiKey
-from amtsbote.api.services import api_key_issue, api_key_revoke
+from amtsbote.integrations.models import ApiClient, ApiKey
+from amtsbote.integrations.services import api_key_issue, api_key_revoke
 
 
 class Command(BaseCommand):

@@ -7,10 +7,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from amtsbote.api.constants import Scope
-from amtsbote.api.services import api_client_create, api_key_issue
 from amtsbote.cases.models import Jobcenter
 from amtsbote.core.exceptions import AmtsboteError
+from amtsbote.integrations.constants import Scope
+from amtsbote.integrations.services import api_client_create, api_key_issue
 
 
 class Command(BaseCommand):

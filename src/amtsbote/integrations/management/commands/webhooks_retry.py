@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from amtsbote.api.webhooks import webhook_deliveries_retry
+from amtsbote.integrations.webhooks import webhook_deliveries_retry
 
 
 class Command(BaseCommand):

@@ -8,10 +8,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from amtsbote.api.constants import WebhookEvent
-from amtsbote.api.models import ApiClient
-from amtsbote.api.webhooks import webhook_endpoint_create
 from amtsbote.core.exceptions import AmtsboteError
+from amtsbote.integrations.constants import WebhookEvent
+from amtsbote.integrations.models import ApiClient
+from amtsbote.integrations.webhooks import webhook_endpoint_create
 
 
 class Command(BaseCommand):
