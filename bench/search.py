@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -181,7 +182,7 @@ def money(rng: random.Random, low: int, high: int) -> str:
     return f"{rng.uniform(low, high):,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
 
 
-def ocr_text(rng: random.Random, code: str, person: str, bg: str) -> str:
+def ocr_text(rng: random.Random, code: str, person: str, bg: str) -> tuple[str, str]:
     title, body = TEMPLATES[code]
     values = {
         "name": person,
@@ -247,9 +248,9 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def queries(rng: random.Random) -> list[tuple[str, str, dict]]:
+def queries(rng: random.Random) -> list[tuple[str, str, dict[str, Any]]]:
     """50 (kind, query, filters) as staff type them."""
-    found = []
+    found: list[tuple[str, str, dict[str, Any]]] = []
     for word in [
         "Mietvertrag",
         "Kontoauszug",
@@ -291,7 +292,7 @@ def queries(rng: random.Random) -> list[tuple[str, str, dict]]:
         "Strom or Gas or Wasser",
     ]:
         found.append(("or / exclusion", query, {}))
-    for query, filters in [
+    filtered: list[tuple[str, dict[str, Any]]] = [
         ("Gutschrift", {"document_type": "kontoauszug"}),
         ("Miete", {"register_code": "unterkunft"}),
         ("Bescheinigung", {"source": "scan"}),
@@ -302,7 +303,8 @@ def queries(rng: random.Random) -> list[tuple[str, str, dict]]:
         ("Anlage Seite", {}),
         ("Überweisung", {"register_code": "vermoegen"}),
         ("Unterschrift", {"source": "portal"}),
-    ]:
+    ]
+    for query, filters in filtered:
         found.append(("filters", query, filters))
     for word in ["Miete", "Kontostand", "Bescheid", "Wohnung", "Kündigung"]:
         found.append(("one household", word, {"case": True}))
@@ -423,7 +425,8 @@ def run(documents: int, later_page: int) -> dict:
     for _kind, query, filters in plan:  # warm-up: caches, prepared plans
         one(query, filters, 1)
         one(query, filters, later_page)
-    timings, later, by_kind, empty, counts, capped, reached = [], [], {}, 0, [], 0, 0
+    by_kind: dict[str, list[float]] = {}
+    timings, later, empty, counts, capped, reached = [], [], 0, [], 0, 0
     for kind, query, filters in plan:
         ms, first = one(query, filters, 1)
         timings.append(ms)
