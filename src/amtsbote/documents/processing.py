@@ -684,6 +684,9 @@ def page_count(pdf: bytes) -> int:
             document.close()
 
 
+_OCR_SKIPPED = re.compile(r"\[OCR skipped on page\(s\) [\d, -]+\]")
+
+
 def ocr_text(pdf: bytes, *, languages: str = "deu+eng", timeout: int = 600) -> str:
     """Recognised text of a PDF, by ocrmypdf/tesseract in a child process.
 
@@ -718,4 +721,31 @@ def ocr_text(pdf: bytes, *, languages: str = "deu+eng", timeout: int = 600) -> s
             timeout=timeout,
             capture_output=True,
         )
-        return sidecar.read_text(errors="replace").replace("\x0c", "\n").strip()
+        pages = sidecar.read_text(errors="replace").split("\x0c")
+    # ocrmypdf leaves pages that carry text already (our letters, PDFs made by a computer)
+    # out of the sidecar, with a placeholder: their own text layer stands in for it.
+    if any(_OCR_SKIPPED.fullmatch(page.strip()) for page in pages):
+        embedded = page_texts(pdf)
+        pages = [
+            embedded[index]
+            if _OCR_SKIPPED.fullmatch(page.strip()) and index < len(embedded)
+            else page
+            for index, page in enumerate(pages)
+        ]
+    return "\n".join(page.strip("\n") for page in pages).strip()
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    """The text layer of each page, as the PDF carries it."""
+    with PDFIUM_LOCK:
+        document = pdfium.PdfDocument(pdf)
+        try:
+            texts = []
+            for page in document:
+                textpage = page.get_textpage()
+                texts.append(textpage.get_text_range().replace("\r\n", "\n"))
+                textpage.close()
+                page.close()
+            return texts
+        finally:
+            document.close()

@@ -109,6 +109,28 @@ def test_ocr_reads_the_text_of_a_photo():
     assert "Hauptstrasse" in text
 
 
+def test_ocr_keeps_the_text_of_pages_that_carry_it_already():
+    """A letter made by a computer between two scanned pages: ocrmypdf skips the pages with
+    text and leaves a placeholder in its sidecar; their own text layer takes its place."""
+    letter = processing.html_to_pdf("<p>Bescheid über Leistungen Zahlbetrag 563 Euro</p>")
+    scan, _ = processing.build_pdf(
+        [processing.check_file("a.jpg", samples.jpeg_bytes(["Mietvertrag", "Hauptstrasse 12"]))]
+    )
+    combined = pikepdf.Pdf.new()
+    for part in (letter, scan, letter):
+        with pikepdf.Pdf.open(io.BytesIO(part)) as source:
+            combined.pages.extend(source.pages)
+    out = io.BytesIO()
+    combined.save(out)
+
+    text = processing.ocr_text(out.getvalue())
+
+    assert "OCR skipped" not in text
+    assert text.count("Zahlbetrag 563 Euro") == 2
+    assert "Mietvertrag" in text
+    assert text.index("Zahlbetrag") < text.index("Mietvertrag") < text.rindex("Zahlbetrag")
+
+
 def test_truncated_photo_is_refused_even_after_weasyprint_was_imported():
     import weasyprint  # noqa: F401  (its import sets Pillow's LOAD_TRUNCATED_IMAGES = True)
     from PIL import ImageFile
