@@ -133,9 +133,13 @@ TEMPLATES = [
 ]
 
 # --- database -----------------------------------------------------------------------------
+# Connections are kept AMTSBOTE_DATABASE_CONN_MAX_AGE seconds (checked before reuse): one
+# PostgreSQL connection per request halved the throughput of bench/load.py.
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'amtsbote.sqlite3'}"), conn_max_age=0
+        env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'amtsbote.sqlite3'}"),
+        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
