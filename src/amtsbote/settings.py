@@ -133,12 +133,16 @@ TEMPLATES = [
 ]
 
 # --- database -----------------------------------------------------------------------------
-# Connections are kept AMTSBOTE_DATABASE_CONN_MAX_AGE seconds (checked before reuse): one
-# PostgreSQL connection per request halved the throughput of bench/load.py.
+# PostgreSQL connections are kept AMTSBOTE_DATABASE_CONN_MAX_AGE seconds (checked before
+# reuse): one per request halved the throughput of bench/load.py. SQLite opens a file in
+# microseconds and a connection kept by another thread would block restore's exclusive lock.
+DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'amtsbote.sqlite3'}")
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'amtsbote.sqlite3'}"),
-        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
+        DATABASE_URL,
+        conn_max_age=int(
+            env("DATABASE_CONN_MAX_AGE", "0" if DATABASE_URL.startswith("sqlite") else "60")
+        ),
         conn_health_checks=True,
     )
 }
