@@ -10,6 +10,7 @@ import stat
 import tempfile
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile, File
@@ -72,23 +73,33 @@ def test_bytes_on_disk_contain_no_plaintext():
     assert default_storage.size(name) == len(plaintext)
 
 
-def test_a_pdf_uploaded_through_the_portal_is_encrypted_and_downloads_exactly(
-    client, customer_anna, caseworker_ben, case_anna, team_leistung
-):
+def upload_through_the_portal(
+    client, customer, caseworker, case, team, *, pages: int
+) -> tuple[bytes, Any]:
+    """A Meldebescheinigung of ``pages`` pages asked for and sent through the portal's
+    upload page: the PDF sent and the response."""
     doc_request = doc_request_create(
-        case=case_anna,
-        team=team_leistung,
-        created_by=caseworker_ben,
+        case=case,
+        team=team,
+        created_by=caseworker,
         items=[ItemSpec(document_type=DocumentType.objects.get(code="meldebescheinigung"))],
         message="Bitte die Meldebescheinigung.",
     )
     item = doc_request.items.get()
-    pdf = samples.pdf_bytes(pages=3, lines=["Meldebescheinigung", "Anna Muster"])
-    client.force_login(customer_anna)
-
+    pdf = samples.pdf_bytes(pages=pages, lines=["Meldebescheinigung", "Anna Muster"])
+    client.force_login(customer)
     response = client.post(
         reverse("portal:request", args=[doc_request.uuid]),
         {f"item-{item.uuid}": [SimpleUploadedFile("melde.pdf", pdf, "application/pdf")]},
+    )
+    return pdf, response
+
+
+def test_a_pdf_uploaded_through_the_portal_is_encrypted_and_downloads_exactly(
+    client, customer_anna, caseworker_ben, case_anna, team_leistung
+):
+    pdf, response = upload_through_the_portal(
+        client, customer_anna, caseworker_ben, case_anna, team_leistung, pages=3
     )
 
     assert response.status_code == 302

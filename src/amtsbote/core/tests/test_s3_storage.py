@@ -23,7 +23,6 @@ from typing import cast
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
@@ -44,7 +43,7 @@ from amtsbote.documents.tests import samples
 from amtsbote.records.integrity import fsck
 
 from .s3_server import ACCESS_KEY, REGION, SECRET_KEY, free_port
-from .test_encryption import KEY_A, KEY_B, MARKER
+from .test_encryption import KEY_A, KEY_B, MARKER, upload_through_the_portal
 
 pytestmark = pytest.mark.django_db
 
@@ -427,20 +426,8 @@ def test_objects_of_a_process_killed_before_its_commit_are_recovered(
 def test_an_upload_lands_encrypted_in_the_bucket_and_the_desk_downloads_it(
     bucket, s3, client, customer_anna, caseworker_ben, case_anna, team_leistung
 ):
-    doc_request = doc_request_create(
-        case=case_anna,
-        team=team_leistung,
-        created_by=caseworker_ben,
-        items=[ItemSpec(document_type=DocumentType.objects.get(code="meldebescheinigung"))],
-        message="Bitte die Meldebescheinigung.",
-    )
-    item = doc_request.items.get()
-    pdf = samples.pdf_bytes(pages=2, lines=["Meldebescheinigung", "Anna Muster"])
-    client.force_login(customer_anna)
-
-    response = client.post(
-        reverse("portal:request", args=[doc_request.uuid]),
-        {f"item-{item.uuid}": [SimpleUploadedFile("melde.pdf", pdf, "application/pdf")]},
+    _pdf, response = upload_through_the_portal(
+        client, customer_anna, caseworker_ben, case_anna, team_leistung, pages=2
     )
 
     assert response.status_code == 302
