@@ -17,7 +17,6 @@ from amtsbote.cases.access import represented_people
 from amtsbote.cases.constants import RepresentationKind, RepresentationScope
 from amtsbote.cases.models import Representation
 from amtsbote.cases.services_representation import representation_grant_by_staff
-from amtsbote.portal.views.representation import represented_in
 from amtsbote.postbox.tests.factories import ConsentFactory, send_letter
 
 pytestmark = pytest.mark.django_db
@@ -272,18 +271,6 @@ def test_home_of_a_representative_links_messages_and_forms_by_scope(
 def test_no_banner_for_a_customer_acting_for_herself(anna_client):
     page = anna_client.get(reverse("portal:home"))
     assert render_to_string("portal/_acting_for.html", request=page.wsgi_request).strip() == ""
-
-
-def test_represented_in_names_whom_an_upload_is_for(
-    caseworker_ben, customer_anna, customer_carl, rita
-):
-    case_anna = customer_anna.person.case
-    assert represented_in(rita, case_anna.pk) is None
-    grant(caseworker_ben, customer_anna, rita, scopes=[READ])
-    assert represented_in(rita, case_anna.pk) is None  # reading letters is not uploading
-    grant(caseworker_ben, customer_anna, customer_carl, scopes=[RepresentationScope.UPLOAD])
-    assert represented_in(customer_carl, case_anna.pk) == customer_anna.person
-    assert represented_in(customer_carl, customer_carl.person.case_id) is None  # his own
 
 
 def test_a_representative_with_upload_sends_in_the_customers_name(

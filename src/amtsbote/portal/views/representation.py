@@ -12,14 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from amtsbote.accounts.models import User
 from amtsbote.cases.access import (
     ACTING_SESSION_KEY,
     access_representation_for_customer,
     access_representation_for_representative,
     acting_representation,
     representations_of,
-    represented_people,
 )
 from amtsbote.cases.constants import RepresentationKind, RepresentationScope
 from amtsbote.cases.models import Person, Representation
@@ -62,20 +60,6 @@ def own_person(request: HttpRequest) -> Person:
     if person is None or acting_for(request) is not None:
         raise Http404("no household of one's own, or acting for someone")
     return person
-
-
-def represented_in(user: User, case_id: int) -> Person | None:
-    """Whom ``user`` sends for in household ``case_id``: None for their own household, else
-    the person they represent there with "upload" (the upload page's gate admitted them)."""
-    own = getattr(user, "person", None)
-    if own is not None and own.case_id == case_id:
-        return None
-    return (
-        represented_people(user, RepresentationScope.UPLOAD)
-        .filter(case_id=case_id)
-        .order_by("id")
-        .first()
-    )
 
 
 def _parse_date(value: str) -> dt.date | None:
