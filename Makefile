@@ -19,7 +19,7 @@ PY := $(UV) run python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= --durations=25
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/amtsbote
 # Tests keep their files (SQLite test database, secret key) apart from the demo's var/.
 TEST_VAR_DIR ?= $(CURDIR)/var/test
@@ -52,6 +52,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# KERN's Fira Sans cut into Latin / Latin Extended / Cyrillic pieces (page weight on phones).
+build/fonts/fira-sans.css: node_modules/.package-lock.json scripts/subset_fonts.py
+	$(PY) scripts/subset_fonts.py
+
 messages: python-deps
 	@if find src -path '*/locale/*' -name '*.po' -print -quit | grep -q .; then \
 		echo "$(MANAGE) compilemessages"; \
@@ -60,9 +64,10 @@ messages: python-deps
 		echo "No translations (.po files) to compile."; \
 	fi
 
-setup: system-deps python-deps node_modules/.package-lock.json messages
+setup: system-deps python-deps node_modules/.package-lock.json build/fonts/fira-sans.css messages
 
-setup-test: system-deps-test python-deps node_modules/.package-lock.json messages
+setup-test: system-deps-test python-deps node_modules/.package-lock.json build/fonts/fira-sans.css \
+	messages
 
 # --- run ---------------------------------------------------------------------------------------
 
@@ -71,7 +76,7 @@ prepare: setup
 	$(MANAGE) createcachetable
 	$(MANAGE) seal_certificate_create
 	$(MANAGE) seed_demo
-	$(MANAGE) collectstatic --noinput --verbosity 0
+	AMTSBOTE_STATIC_MANIFEST=1 $(MANAGE) collectstatic --noinput --verbosity 0
 
 run: prepare
 	@$(MANAGE) seed_demo --print-logins --site-url "http://$(HOST):$(PORT)"
@@ -79,9 +84,11 @@ run: prepare
 
 # --- checks and tests --------------------------------------------------------------------------
 
-# -k: every check and both test runs go on after a failure; make fails if any failed.
+# Lint and both databases' test runs side by side, each run with its own var/ and temporary
+# folder; each prints its output when it ends. Every check and both runs go on after a
+# failure; make fails if any failed. The 25 slowest tests of each run are listed.
 test: setup-test
-	$(MAKE) --no-print-directory -k lint test-sqlite test-postgres
+	$(MAKE) --no-print-directory -k -j3 --output-sync=line lint test-sqlite test-postgres
 
 lint:
 	$(MAKE) --no-print-directory -k ruff format-check mypy imports migrations-check
@@ -102,12 +109,13 @@ migrations-check:
 	AMTSBOTE_VAR_DIR=$(TEST_VAR_DIR) $(MANAGE) makemigrations --check --dry-run
 
 test-sqlite:
-	env -u AMTSBOTE_DATABASE_URL AMTSBOTE_VAR_DIR=$(TEST_VAR_DIR) $(UV) run pytest $(PYTEST_ARGS)
+	env -u AMTSBOTE_DATABASE_URL AMTSBOTE_VAR_DIR=$(TEST_VAR_DIR)/sqlite $(UV) run pytest \
+		--basetemp=$(TEST_VAR_DIR)/sqlite-tmp $(PYTEST_ARGS)
 
 test-postgres:
 	AMTSBOTE_TEST_POSTGRES_URL=$(POSTGRES_URL) scripts/ensure-postgres.sh
-	AMTSBOTE_VAR_DIR=$(TEST_VAR_DIR) AMTSBOTE_DATABASE_URL=$(POSTGRES_URL) \
-		$(UV) run pytest $(PYTEST_ARGS)
+	AMTSBOTE_VAR_DIR=$(TEST_VAR_DIR)/postgres AMTSBOTE_DATABASE_URL=$(POSTGRES_URL) \
+		$(UV) run pytest --basetemp=$(TEST_VAR_DIR)/postgres-tmp $(PYTEST_ARGS)
 
 bench:
 	$(PY) bench/upload_latency.py

@@ -187,17 +187,7 @@ def own_demo_seal(settings, tmp_path):
 
 # --- real Chromium (Debian's /usr/bin/chromium), driven by Playwright ------------------------
 
-CHROMIUM = os.environ.get("AMTSBOTE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 
 @pytest.fixture(scope="session")

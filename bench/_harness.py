@@ -23,6 +23,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# Debian's Chromium as the tests launch it, for the scripts that drive a browser (page
+# weight, screenshots); they import it from here.
+from tests.chromium import CHROMIUM as CHROMIUM  # noqa: E402
+from tests.chromium import CHROMIUM_ARGS as CHROMIUM_ARGS  # noqa: E402
 
 
 def free_port() -> int:
@@ -56,8 +62,11 @@ def machine() -> dict:
 
 
 @contextmanager
-def deployment(*, with_worker: bool = True):
-    """Yield (base_url, env) of a fresh embedded deployment; tear everything down after."""
+def deployment(*, with_worker: bool = True, demo: bool = False):
+    """Yield (base_url, env) of a fresh embedded deployment; tear everything down after.
+
+    ``demo``: as ``make run`` prepares it — demo data and static files collected (hashed,
+    compressed)."""
     var = Path(tempfile.mkdtemp(prefix="amtsbote-bench-"))
     port = free_port()
     env = {
@@ -72,6 +81,16 @@ def deployment(*, with_worker: bool = True):
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True)
     subprocess.run([*manage, "createcachetable"], env=env, check=True)
+    if demo:
+        subprocess.run(
+            [*manage, "seal_certificate_create"], env=env, check=True, stdout=subprocess.DEVNULL
+        )
+        subprocess.run([*manage, "seed_demo"], env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [*manage, "collectstatic", "--noinput", "-v0"],
+            env={**env, "AMTSBOTE_STATIC_MANIFEST": "1"},
+            check=True,
+        )
     processes = [
         subprocess.Popen(
             [

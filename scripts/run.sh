@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Run Amtsbote in the foreground: the web server (granian, WSGI), the task worker
-# (django-tasks db_worker with a heartbeat), the mailroom's folder watcher, the postbox sweep
-# and the task recovery. Ctrl-C (or SIGTERM) stops all; if one exits, the others are
-# stopped too and the script exits with its status.
+# (django-tasks db_worker with a heartbeat), the mailroom's folder watcher, the postbox sweep,
+# the deadline reminders and the task recovery. Ctrl-C (or SIGTERM) stops all; if one exits,
+# the others are stopped too and the script exits with its status.
 #
 # Expects `make run` to have prepared everything (uv sync, npm ci, migrate, collectstatic).
 # Settings come from AMTSBOTE_* environment variables; HOST, PORT, WEB_WORKERS and
@@ -95,6 +95,11 @@ consume=$!
 setsid "$VENV/bin/python" manage.py postbox_sweep --every &
 sweep=$!
 
+# Push reminders a few days before the deadlines of open document requests (every
+# AMTSBOTE_PUSH_REMINDER_INTERVAL_SECONDS, default an hour; each goes out once).
+setsid "$VENV/bin/python" manage.py doc_request_reminders --every &
+reminders=$!
+
 # The audit chain's anchor outside the database (every AMTSBOTE_AUDIT_ANCHOR_SECONDS,
 # default 15 minutes; docs/records.md).
 setsid "$VENV/bin/python" manage.py audit_anchor --every &
@@ -114,22 +119,22 @@ stop() {
     stopping=1
     echo "Stopping web server and worker …" >&2
     kill -TERM "$web" 2>/dev/null || true
-    kill -INT "$worker" "$consume" "$sweep" "$recover" "$anchor" "${clamd_pids[@]}" 2>/dev/null || true
+    kill -INT "$worker" "$consume" "$sweep" "$reminders" "$recover" "$anchor" "${clamd_pids[@]}" 2>/dev/null || true
     for _ in $(seq 1 "$STOP_TIMEOUT"); do
-        alive "$web" "$worker" "$consume" "$sweep" "$recover" "$anchor" "${clamd_pids[@]}" || break
+        alive "$web" "$worker" "$consume" "$sweep" "$reminders" "$recover" "$anchor" "${clamd_pids[@]}" || break
         sleep 1
     done
-    if alive "$web" "$worker" "$consume" "$sweep" "$recover" "$anchor" "${clamd_pids[@]}"; then
+    if alive "$web" "$worker" "$consume" "$sweep" "$reminders" "$recover" "$anchor" "${clamd_pids[@]}"; then
         echo "Still running after ${STOP_TIMEOUT}s; killing." >&2
-        kill -KILL -- "-$web" "-$worker" "-$consume" "-$sweep" "-$recover" "-$anchor" "${clamd_pids[@]/#/-}" 2>/dev/null || true
+        kill -KILL -- "-$web" "-$worker" "-$consume" "-$sweep" "-$reminders" "-$recover" "-$anchor" "${clamd_pids[@]/#/-}" 2>/dev/null || true
     fi
-    wait "$web" "$worker" "$consume" "$sweep" "$recover" "$anchor" "${clamd_pids[@]}" 2>/dev/null || true
+    wait "$web" "$worker" "$consume" "$sweep" "$reminders" "$recover" "$anchor" "${clamd_pids[@]}" 2>/dev/null || true
 }
 trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
 
 status=0
-wait -n "$web" "$worker" "$consume" "$sweep" "$recover" "$anchor" "${clamd_pids[@]}" || status=$?
+wait -n "$web" "$worker" "$consume" "$sweep" "$reminders" "$recover" "$anchor" "${clamd_pids[@]}" || status=$?
 echo "A process ended (status $status)." >&2
 stop
 exit "$status"

@@ -15,6 +15,7 @@ from typing import cast
 from urllib.parse import urlsplit
 
 import dj_database_url
+import django.conf.locale
 from django.utils.translation import gettext_lazy as _
 
 from amtsbote.core.logs import logging_config
@@ -101,6 +102,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "amtsbote.desk.middleware.DeskLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -165,6 +167,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing directory
 STATICFILES_DIRS = [
     ("kern", PROJECT_DIR / "node_modules" / "@kern-ux" / "native" / "dist"),
+    # KERN's Fira Sans cut by language (scripts/subset_fonts.py, run by make setup).
+    ("fonts", PROJECT_DIR / "build" / "fonts"),
     ("htmx", PROJECT_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
 # Stored files are encrypted (AES-256-GCM, docs/encryption.md) with keys "keyid:base64,...";
@@ -186,9 +190,21 @@ else:
         "BACKEND": "amtsbote.core.storage.DurableFileSystemStorage",
         "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": None},
     }
+# Static files: `collectstatic` with AMTSBOTE_STATIC_MANIFEST=1 (make run does) writes them
+# hashed and precompressed (gzip, brotli) into STATIC_ROOT; from then on ("auto": a manifest is
+# there) pages link the hashed names and browsers keep them for a year. Without a collection
+# (tests, development) the files are served from the apps' folders as they are.
+STATIC_MANIFEST = env("STATIC_MANIFEST", "auto")
+_static_manifest = STATIC_MANIFEST == "1" or (
+    STATIC_MANIFEST == "auto" and (STATIC_ROOT / "staticfiles.json").exists()
+)
 STORAGES = {
     "default": _default_storage,
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "amtsbote.core.static.CompressedManifestStaticFilesStorage"
+        if _static_manifest
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -374,8 +390,12 @@ CACHES = {
 
 # --- i18n ---------------------------------------------------------------------------------
 LANGUAGE_CODE = "de"
+# Leichte Sprache is German in plain words: Django code "de-ls" (locale de_LS), written
+# lang="de-x-ls" in pages (core.templatetags.i18n_extra); what it does not say in plain words
+# falls back to German (gettext looks in de_LS, then de).
 LANGUAGES = [
     ("de", "Deutsch"),
+    ("de-ls", "Leichte Sprache"),
     ("en", "English"),
     ("uk", "Українська"),
     ("ar", "العربية"),
@@ -384,6 +404,14 @@ LANGUAGES = [
     ("fa", "فارسی"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Staff pages exist in these (desk.middleware); the first is the default.
+DESK_LANGUAGES = ("de", "en")
+django.conf.locale.LANG_INFO["de-ls"] = {
+    "bidi": False,
+    "code": "de-ls",
+    "name": "Easy German",
+    "name_local": "Leichte Sprache",
+}
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
@@ -403,6 +431,68 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 
+# --- web push (notifications.push; docs/configuration.md#web-push) -------------------------
+# VAPID: AMTSBOTE_PUSH_VAPID_PRIVATE_KEY (a P-256 key in PEM); unset, one is made once and kept
+# in var/keys/ (the public key browsers subscribe with is derived from it). Changing the key
+# makes every device subscribe again.
+
+
+def _vapid_private_key() -> str:
+    if key := env("PUSH_VAPID_PRIVATE_KEY"):
+        return key.replace("\\n", "\n")
+    path = VAR_DIR / "keys" / "vapid_private_key.pem"
+    if not path.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(pem)
+        temporary.chmod(0o600)
+        try:
+            os.link(temporary, path)  # two processes starting at once keep the first key
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return path.read_text()
+
+
+PUSH_VAPID_PRIVATE_KEY = _vapid_private_key()
+
+
+def _vapid_subject() -> str:
+    """Who the push services can contact about our pushes (a mailto: or https: URL)."""
+    from email.utils import parseaddr
+
+    return env("PUSH_VAPID_SUBJECT") or "mailto:" + (
+        parseaddr(DEFAULT_FROM_EMAIL)[1] or "noreply@localhost"
+    )
+
+
+PUSH_VAPID_SUBJECT = _vapid_subject()
+# Push endpoints come from browsers: only these push services are contacted (scheme://host,
+# "*." for any subdomain; any port). Tests on loopback add http://127.0.0.1.
+PUSH_ALLOWED_HOSTS = env_list(
+    "PUSH_ALLOWED_HOSTS",
+    "https://fcm.googleapis.com,https://*.push.services.mozilla.com,"
+    "https://*.notify.windows.com,https://web.push.apple.com,https://*.push.apple.com",
+)
+PUSH_TTL_SECONDS = int(env("PUSH_TTL_SECONDS", str(24 * 3600)))
+PUSH_TIMEOUT_SECONDS = float(env("PUSH_TIMEOUT_SECONDS", "10"))
+PUSH_MAX_ATTEMPTS = int(env("PUSH_MAX_ATTEMPTS", "5"))
+PUSH_RETRY_BASE_SECONDS = int(env("PUSH_RETRY_BASE_SECONDS", "60"))
+PUSH_MAX_DEVICES = int(env("PUSH_MAX_DEVICES", "10"))
+# Deadline reminders: a push this many days before an open document request's deadline;
+# `manage.py doc_request_reminders --every` looks every AMTSBOTE_PUSH_REMINDER_INTERVAL_SECONDS.
+PUSH_DEADLINE_REMINDER_DAYS = int(env("PUSH_DEADLINE_REMINDER_DAYS", "3"))
+PUSH_REMINDER_INTERVAL_SECONDS = int(env("PUSH_REMINDER_INTERVAL_SECONDS", "3600"))
+
 # --- legal --------------------------------------------------------------------------------
 DOC_REQUEST_DEFAULT_DAYS = int(env("DOC_REQUEST_DEFAULT_DAYS", "14"))
 # Postbox (docs/postbox.md): § 37 Abs. 2a SGB X counts a Bescheid as notified on the N-th day
@@ -413,6 +503,25 @@ POSTBOX_POLICY = env("POSTBOX_POLICY", "sgb_x")
 POSTBOX_REMINDER_DAYS = int(env("POSTBOX_REMINDER_DAYS", "3"))
 POSTBOX_PAPER_FALLBACK_DAYS = int(env("POSTBOX_PAPER_FALLBACK_DAYS", "10"))
 POSTBOX_SWEEP_INTERVAL_SECONDS = int(env("POSTBOX_SWEEP_INTERVAL_SECONDS", "900"))
+
+# --- accessibility statement (portal/accessibility/; BITV 2.0 § 7) ---------------------------
+# The contact for reported barriers: every report from the statement's form is mailed to
+# AMTSBOTE_ACCESSIBILITY_CONTACT_EMAIL (unset: reports are only stored). The address may use
+# "\n" for line breaks. The statement's date is the day it was last prepared or reviewed.
+ACCESSIBILITY_CONTACT_NAME = env("ACCESSIBILITY_CONTACT_NAME")
+ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL")
+ACCESSIBILITY_CONTACT_PHONE = env("ACCESSIBILITY_CONTACT_PHONE")
+ACCESSIBILITY_CONTACT_ADDRESS = env("ACCESSIBILITY_CONTACT_ADDRESS").replace("\\n", "\n")
+ACCESSIBILITY_STATEMENT_DATE = env("ACCESSIBILITY_STATEMENT_DATE", "2026-11-22")
+ACCESSIBILITY_FEEDBACK_PER_HOUR = int(env("ACCESSIBILITY_FEEDBACK_PER_HOUR", "10"))
+ACCESSIBILITY_FEEDBACK_MAX_LENGTH = int(env("ACCESSIBILITY_FEEDBACK_MAX_LENGTH", "5000"))
+# Arbitration (Schlichtungsverfahren): unset, the board under § 16 BGG (jobcenters run jointly
+# with the BA). A jobcenter run by its district alone names its Land's board instead.
+ACCESSIBILITY_ARBITRATION_NAME = env("ACCESSIBILITY_ARBITRATION_NAME")
+ACCESSIBILITY_ARBITRATION_ADDRESS = env("ACCESSIBILITY_ARBITRATION_ADDRESS").replace("\\n", "\n")
+ACCESSIBILITY_ARBITRATION_PHONE = env("ACCESSIBILITY_ARBITRATION_PHONE")
+ACCESSIBILITY_ARBITRATION_EMAIL = env("ACCESSIBILITY_ARBITRATION_EMAIL")
+ACCESSIBILITY_ARBITRATION_URL = env("ACCESSIBILITY_ARBITRATION_URL")
 
 # --- electronic seal on receipts (core.sealing; a demo certificate in var/keys/ if unset) ----
 SEAL_PKCS12 = env("SEAL_PKCS12")
