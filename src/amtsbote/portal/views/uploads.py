@@ -10,8 +10,10 @@ from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from amtsbote.accounts.models import User
 from amtsbote.accounts.throttles import upload_send_count
 from amtsbote.core.exceptions import AmtsboteError
 from amtsbote.doc_requests.access import access_doc_request_for_customer, sender_for
@@ -52,7 +54,17 @@ def _script_strings() -> dict[str, str]:
         "server": _("Something went wrong. Nothing was sent. Please try again."),
         "too_many": _("Please send at most %(max)s files at once.")
         % {"max": settings.UPLOAD_MAX_FILES},
+        # No connection: the pages are kept on the phone (outbox.js) and sent later.
+        "kept": _("Saved on this phone. It will be sent when you are online again."),
+        "kept_one": _("1 page is waiting."),
+        "kept_pages": _("%(count)s pages are waiting."),
     }
+
+
+def outbox_owner(user: User) -> str:
+    """Marks whose sends the phone keeps: the outbox sends one only for the same person
+    (a shared phone), without storing a name or an id that means anything elsewhere."""
+    return salted_hmac("amtsbote.portal.outbox", str(user.pk)).hexdigest()[:24]
 
 
 def _files_by_item(
@@ -90,6 +102,7 @@ def _render(
             # The send's idempotency key: a retry of this form (a lost answer, the browser
             # sending again) gets the first receipt back instead of a second submission.
             "client_key": secrets.token_urlsafe(24),
+            "outbox_owner": outbox_owner(request.user),
         },
         status=status,
     )

@@ -7,6 +7,12 @@
  * is sent in one POST with a progress bar. PDFs and HEIC files are sent unchanged (browsers
  * cannot decode HEIC). On an error the pages stay, and the message is shown.
  *
+ * Without a connection (the phone says it is offline, or the send breaks off on the way) the
+ * prepared pages are kept on this phone in the outbox (outbox.js, IndexedDB) with the send's
+ * idempotency key, and pwa.js sends them when the phone is online again (the service worker
+ * too, with Background Sync). The page says so; when the send has arrived, it opens the
+ * receipt. A send the server refuses comes back onto this page with the server's message.
+ *
  * Texts come translated from the page (<script id="upload-strings" type="application/json">).
  */
 (function () {
@@ -45,6 +51,12 @@
   // the first one did arrive the server answers with its receipt instead of storing the
   // pages twice. Any change of the pages makes a new send with a new key.
   var keyInput = form.querySelector("input[name=client_key]");
+  var outbox = window.AmtsboteOutbox || null;
+  var ownerNode = document.querySelector('meta[name="amtsbote-outbox-owner"]');
+  var owner = ownerNode ? ownerNode.getAttribute("content") : "";
+  var queuedBox = document.getElementById("upload-queued");
+  var queuedText = queuedBox ? queuedBox.querySelector("[data-queued-text]") : null;
+  var requestPath = new URL(form.action, window.location.href).pathname;
   var busy = false;
   var nextId = 1;
 
@@ -77,10 +89,24 @@
     if (statusNode) { statusNode.textContent = text; }
   }
 
+  // The error is tied to the file fields (aria-invalid, aria-describedby) while it shows.
+  function markFields(invalid) {
+    form.querySelectorAll("input[type=file]").forEach(function (input) {
+      if (invalid) {
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", "upload-error");
+      } else {
+        input.removeAttribute("aria-invalid");
+        input.removeAttribute("aria-describedby");
+      }
+    });
+  }
+
   function showError(message) {
     if (!errorBox) { window.alert(message); return; }
     errorText.textContent = message;
     errorBox.hidden = false;
+    markFields(true);
     errorBox.setAttribute("tabindex", "-1");
     errorBox.focus();
     errorBox.scrollIntoView({ block: "center", behavior: "smooth" });
@@ -88,6 +114,7 @@
 
   function hideError() {
     if (errorBox) { errorBox.hidden = true; }
+    markFields(false);
   }
 
   function extensionOf(name) {
@@ -370,7 +397,7 @@
     return t("server");
   }
 
-  function send(formData) {
+  function send(formData, entries) {
     var xhr = new XMLHttpRequest();
     xhr.open("POST", form.action);
     xhr.setRequestHeader("X-Requested-With", "fetch");
@@ -404,7 +431,11 @@
       }
       finish(errorFrom(xhr));
     };
-    xhr.onerror = function () { finish(t("network")); };
+    xhr.onerror = function () {
+      // The connection broke off (or never was): keep the pages on this phone. If the send
+      // did arrive and only the answer got lost, the retry gets the first receipt back.
+      if (canKeep()) { keep(entries); } else { finish(t("network")); }
+    };
     xhr.ontimeout = xhr.onerror;
     xhr.onabort = xhr.onerror;
     xhr.send(formData);
@@ -432,21 +463,97 @@
     });
     // One photo at a time: phones have little memory for several decoded 12-megapixel images.
     var formData = new FormData();
+    var entries = [];
     if (csrfInput) { formData.append("csrfmiddlewaretoken", csrfInput.value); }
     if (keyInput) { formData.append("client_key", keyInput.value); }
     jobs.reduce(function (chain, job) {
       return chain.then(function () {
         return prepare(job.page).then(function (prepared) {
           formData.append("item-" + job.item.uuid, prepared.blob, prepared.name);
+          entries.push({ field: "item-" + job.item.uuid, name: prepared.name, blob: prepared.blob });
         });
       });
     }, Promise.resolve()).then(function () {
-      send(formData);
+      if (navigator.onLine === false && canKeep()) {
+        keep(entries);
+      } else {
+        send(formData, entries);
+      }
     }).catch(function () {
       finish(t("server"));
     });
   });
 
+  // ---- kept on this phone without a connection (outbox.js) -----------------------------------
+
+  function canKeep() {
+    return Boolean(outbox && owner && keyInput && keyInput.value);
+  }
+
+  function clearPages() {
+    items.forEach(function (item) {
+      item.pages.forEach(function (page) { if (page.url) { URL.revokeObjectURL(page.url); } });
+      item.pages = [];
+      render(item);
+    });
+  }
+
+  function keep(entries) {
+    outbox.keep({
+      id: keyInput.value,
+      url: requestPath,
+      owner: owner,
+      pages: entries.length,
+      files: entries,
+    }).then(function () {
+      // The kept pages leave the form: what is chosen next is a new send with a new key.
+      clearPages();
+      pagesChanged();
+      finish();
+      showKept();
+      if (window.AmtsbotePwa) { window.AmtsbotePwa.flush(); }
+    }, function () {
+      // No room or no IndexedDB on this phone: as before, the pages stay here.
+      finish(t("network"));
+    });
+  }
+
+  // The sends of this request waiting on this phone; refused ones come back onto the page.
+  function showKept() {
+    if (!outbox) { return; }
+    outbox.all().then(function (records) {
+      var mine = records.filter(function (record) { return record.url === requestPath && record.owner === owner; });
+      var waiting = mine.filter(function (record) { return record.state === "waiting"; });
+      mine.filter(function (record) { return record.state === "failed"; }).forEach(restore);
+      if (!queuedBox) { return; }
+      var pages = waiting.reduce(function (sum, record) { return sum + (record.pages || 0); }, 0);
+      queuedBox.hidden = waiting.length === 0;
+      if (waiting.length && queuedText) {
+        queuedText.textContent = t("kept") + " " + (pages === 1 ? t("kept_one") : t("kept_pages", { count: pages }));
+        setStatus(t("kept"));
+      }
+    }).catch(function () { /* no IndexedDB */ });
+  }
+
+  function restore(record) {
+    outbox.remove(record.id).then(function () {
+      record.files.forEach(function (entry) {
+        var uuid = entry.field.replace(/^item-/, "");
+        var item = items.filter(function (candidate) { return candidate.uuid === uuid; })[0];
+        if (!item) { return; }
+        var file = new File([entry.blob], entry.name, { type: entry.blob.type });
+        item.pages.push({ id: nextId++, file: file, url: null, prepared: null });
+      });
+      pagesChanged();
+      items.forEach(function (item) { render(item); });
+      update();
+      showError(record.error || t("server"));
+    });
+  }
+
+  document.addEventListener("amtsbote:outbox-shown", showKept);
+
   items.forEach(function (item) { render(item); });
   update();
+  showKept();
 })();
