@@ -129,6 +129,15 @@ class DocRequestItem(BaseModel):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def display_label(self) -> str:
+        """What is needed, for the customer: a catalogue type's name in their language unless
+        staff wrote their own words (those stay as written, in German)."""
+        kind = self.document_type
+        if kind is not None and self.label.strip() == kind.name:
+            return kind.display_name
+        return self.label
+
 
 class Submission(BaseModel):
     """One send from the portal: what arrived when, the basis of the customer's receipt."""

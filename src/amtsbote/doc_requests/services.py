@@ -23,7 +23,7 @@ from amtsbote.documents import processing
 from amtsbote.documents.constants import Source
 from amtsbote.documents.models import Document, DocumentType
 from amtsbote.documents.services import document_create
-from amtsbote.notifications.services import email_notify
+from amtsbote.notifications.services import notify
 
 from .constants import LEGAL_HINT_DE, ItemStatus, RequestStatus
 from .models import DocRequest, DocRequestItem, Submission
@@ -177,7 +177,7 @@ def doc_request_notify(*, request: DocRequest, template: str) -> int:
     recipients = User.objects.filter(person__in=doc_request_readers(request)).order_by("id")
     count = 0
     for recipient in recipients:
-        email_notify(recipient=recipient, template=template, context={"path": path})
+        notify(recipient=recipient, template=template, path=path)
         count += 1
     return count
 

@@ -35,7 +35,7 @@ from amtsbote.documents import processing
 from amtsbote.documents.constants import Source
 from amtsbote.documents.models import Document
 from amtsbote.documents.services import document_create, document_mark_seen, version_create
-from amtsbote.notifications.services import email_notify
+from amtsbote.notifications.services import notify
 
 from .constants import DEFAULT_TOPICS, REGISTER_CODE, ThreadStatus
 from .models import CannedReply, Message, Thread, ThreadRead, Topic
@@ -373,7 +373,7 @@ def _notify_customer(thread: Thread) -> None:
         if user.pk in seen:
             continue
         seen.add(user.pk)
-        email_notify(recipient=user, template="message_new", context={"path": path})
+        notify(recipient=user, template="message_new", path=path)
 
 
 def _staff_message_add(*, thread: Thread, author: User, body: str) -> Message:

@@ -21,6 +21,7 @@ from amtsbote.accounts.models import User
 
 from .constants import EmailStatus
 from .models import EmailNotification
+from .push import push_notify
 
 
 class _ReplyRecordingSMTP(smtplib.SMTP):
@@ -85,6 +86,14 @@ def email_notify(
 
     transaction.on_commit(lambda: send_email_notification.enqueue(notification.pk))
     return notification
+
+
+@transaction.atomic
+def notify(*, recipient: User, template: str, path: str) -> EmailNotification:
+    """Tell ``recipient`` that something waits at ``path`` in the portal: by e-mail and by
+    push to their devices (``push.push_notify``), both after commit."""
+    push_notify(recipient=recipient, template=template, path=path)
+    return email_notify(recipient=recipient, template=template, context={"path": path})
 
 
 def render(notification: EmailNotification) -> tuple[str, str]:
