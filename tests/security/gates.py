@@ -68,6 +68,7 @@ from amtsbote.integrations.services import api_client_create, api_key_issue
 from amtsbote.integrations.webhooks import webhook_endpoint_create
 from amtsbote.messaging.models import CannedReply
 from amtsbote.messaging.tests.factories import start as thread_start
+from amtsbote.notifications.models import PushSubscription
 from amtsbote.postbox.tests.factories import ConsentFactory, send_letter
 from amtsbote.records import services as records_services
 from amtsbote.records.constants import ProposalReason
@@ -139,6 +140,7 @@ PERSONAL_KINDS: tuple[str, ...] = (
     "message",
     "form_submission",
     "form_draft",
+    "push_subscription",
 )
 
 # Accesses that are allowed by design although the role is an outsider: (route name, role)
@@ -194,6 +196,7 @@ OBJECT_KWARGS: dict[str, tuple[str, ...]] = {
     "rule_uuid": ("retention_rule",),
     "reply_uuid": ("canned_reply",),
     "representation_uuid": ("representation",),
+    "subscription_uuid": ("push_subscription",),
 }
 
 # URL parameters that name no protected object: the value to fill in.
@@ -517,6 +520,14 @@ def build_world() -> World:
         "retention_rule": rule,
         "canned_reply": canned,
         "representation": representation,
+        # A device of T's customer that gets push notifications (portal:device_remove).
+        "push_subscription": PushSubscription.objects.create(
+            user=customer_t,
+            endpoint=f"https://fcm.googleapis.com/fcm/send/{uuid.uuid4()}",
+            p256dh="BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
+            auth="tBHItJI5svbpez7KI4CCXg",
+            user_agent=f"Mozilla/5.0 (Android) Chrome/126.0 {SECRET_NAME}",
+        ),
         # Named by no URL yet, but no role may see them in any list either.
         "member": member,
         "form_draft": draft,

@@ -37,3 +37,34 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} ({self.hostname}:{self.pid})"
+
+
+class AccessibilityFeedback(models.Model):
+    """A barrier reported through the accessibility statement's form (BITV 2.0 § 7).
+
+    Anyone may report one, signed in or not; the contact from the settings gets it by mail.
+    """
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    message = models.TextField(_("message"))
+    page_url = models.CharField(_("page"), max_length=500, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    handled = models.BooleanField(_("handled"), default=False)
+
+    class Meta:
+        verbose_name = _("accessibility feedback")
+        verbose_name_plural = _("accessibility feedback")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.page_url}"
