@@ -20,7 +20,7 @@ from amtsbote.doc_requests.models import DocRequest, DocRequestItem
 from amtsbote.documents.models import Document, DocumentType, DocumentVersion
 from amtsbote.intake.models import IntakeDocument
 from amtsbote.integrations.models import WebhookDelivery, WebhookEndpoint
-from amtsbote.postbox.constants import LetterKind
+from amtsbote.postbox.constants import LetterKind, LetterTopic
 from amtsbote.postbox.models import Letter, PrintJob
 
 # --- errors (the one error shape, for the schema) --------------------------------------------
@@ -282,6 +282,7 @@ class LetterSerializer(serializers.ModelSerializer):
     addressee = serializers.UUIDField(source="addressee.uuid", read_only=True)
     document = serializers.UUIDField(source="document.uuid", read_only=True)
     print_jobs = PrintJobSerializer(many=True, read_only=True)
+    topic = serializers.ChoiceField(choices=LetterTopic.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Letter
@@ -292,6 +293,7 @@ class LetterSerializer(serializers.ModelSerializer):
             "document",
             "kind",
             "subject",
+            "topic",
             "channel",
             "status",
             "created_at",
@@ -310,6 +312,13 @@ class LetterCreateSerializer(serializers.Serializer):
     addressee = serializers.UUIDField(help_text=_("The member of the household it goes to."))
     kind = serializers.ChoiceField(choices=LetterKind.choices)
     subject = serializers.CharField(max_length=200)
+    topic = serializers.ChoiceField(
+        choices=LetterTopic.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Named in the customer's language in the portal; the letter stays German."),
+    )
     file = serializers.FileField(allow_empty_file=True, help_text=_("The letter as a PDF."))
 
 

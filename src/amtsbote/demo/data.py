@@ -184,6 +184,11 @@ PORTAL_CASES = (2, 4, 7, 10, 13, 17, 21, 26, 33)
 
 # Postbox: letters to Anna (digital, she consented) and to the first other portal customer
 # (paper: consent to portal use only). (kind, subject, paragraphs); German (§ 19 SGB X).
+# What each letter is about, named in the customer's language in the portal (LetterTopic).
+LETTER_TOPICS = {
+    "Bewilligungsbescheid Bürgergeld": "approval",
+    "Einladung zu einem Gespräch": "invitation",
+}
 LETTERS: list[tuple[str, str, list[str]]] = [
     (
         "bescheid",

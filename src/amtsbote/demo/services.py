@@ -323,6 +323,7 @@ class _Seeder:
                     subject=subject,
                     pdf=pdf,
                     template=LetterTemplate.GENERIC,
+                    topic=data.LETTER_TOPICS.get(subject, ""),
                 ),
                 created_by=staff,
             )

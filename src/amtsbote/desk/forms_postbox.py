@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amtsbote.cases.models import Case, Person
 from amtsbote.doc_requests.models import DocRequest
-from amtsbote.postbox.constants import LetterKind, LetterTemplate
+from amtsbote.postbox.constants import LetterKind, LetterTemplate, LetterTopic
 
 SELECT = {"class": "kern-form-input__select"}
 INPUT = {"class": "kern-form-input__input"}
@@ -34,6 +34,13 @@ class LetterForm(forms.Form):
     )
     subject = forms.CharField(
         label=_("Subject"), max_length=200, required=False, widget=forms.TextInput(attrs=INPUT)
+    )
+    topic = forms.ChoiceField(
+        label=_("Topic for the customer"),
+        choices=[("", _("(none)")), *LetterTopic.choices],
+        required=False,
+        help_text=_("The portal names it in the customer's language; the letter stays German."),
+        widget=forms.Select(attrs=SELECT),
     )
     pdf = forms.FileField(
         label=_("PDF from the benefits software"),

@@ -1,5 +1,12 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Source(models.TextChoices):
@@ -57,3 +64,44 @@ DEFAULT_DOCUMENT_TYPES: list[tuple[str, str, str]] = [
     ("veraenderungsmitteilung", "Veränderungsmitteilung (VÄM)", "antrag"),
     ("widerspruch", "Widerspruch", "schriftverkehr"),
 ]
+
+# The document types' names for customers, in their language (the catalogue above keeps the
+# German name the e-file and the mailroom use). msgids in English with the German word in
+# brackets, which customers meet on paper; the German translation is the catalogue's name.
+DOCUMENT_TYPE_NAMES: dict[str, StrOrPromise] = {
+    "mietvertrag": _("Rent contract (Mietvertrag)"),
+    "meldebescheinigung": _("Certificate of registration (Meldebescheinigung)"),
+    "nebenkostenabrechnung": _("Statement of service charges (Nebenkostenabrechnung)"),
+    "heizkostenabrechnung": _("Statement of heating costs (Heizkostenabrechnung)"),
+    "mietbescheinigung": _("Confirmation of rent from the landlord (Mietbescheinigung)"),
+    "lohnabrechnung": _("Pay slip (Lohn- / Gehaltsabrechnung)"),
+    "arbeitsvertrag": _("Employment contract (Arbeitsvertrag)"),
+    "einkommensbescheinigung": _("Certificate of income (Einkommensbescheinigung)"),
+    "kindergeldbescheid": _("Child benefit decision (Kindergeldbescheid)"),
+    "rentenbescheid": _("Pension decision (Rentenbescheid)"),
+    "alg1_bescheid": _("Unemployment benefit decision (Bescheid über Arbeitslosengeld)"),
+    "kontoauszug": _("Bank statements (Kontoauszüge)"),
+    "sparbuch": _("Savings book / securities statement (Sparbuch / Depotauszug)"),
+    "kfz_schein": _("Vehicle registration certificate (Fahrzeugschein)"),
+    "unterhaltstitel": _("Maintenance order / agreement (Unterhaltstitel / -vereinbarung)"),
+    "unterhaltsvorschuss": _("Maintenance advance decision (Bescheid Unterhaltsvorschuss)"),
+    "au_bescheinigung": _("Sick note (Arbeitsunfähigkeitsbescheinigung)"),
+    "schwerbehindertenausweis": _("Severe disability pass (Schwerbehindertenausweis)"),
+    "krankenversicherung": _("Proof of health insurance (Nachweis Krankenversicherung)"),
+    "lebenslauf": _("CV (Lebenslauf)"),
+    "bewerbungsnachweis": _("Proof of job applications (Bewerbungsnachweise)"),
+    "zeugnis": _("School / work reference (Schul- / Arbeitszeugnis)"),
+    "personalausweis": _("Identity card / passport (Personalausweis / Pass)"),
+    "aufenthaltstitel": _("Residence permit (Aufenthaltstitel)"),
+    "geburtsurkunde": _("Birth certificate (Geburtsurkunde)"),
+    "schulbescheinigung": _("School certificate (Schulbescheinigung)"),
+    "sonstiges": _("Other letter (Sonstiges Schreiben)"),
+    "kuendigung": _("Notice of termination (Kündigung)"),
+    "stromrechnung": _("Electricity / energy bill (Stromrechnung / Energieabrechnung)"),
+    "kfz_versicherung": _("Car insurance (Kfz-Versicherung)"),
+    "weiterbewilligungsantrag": _(
+        "Application to continue benefits (Weiterbewilligungsantrag, WBA)"
+    ),
+    "veraenderungsmitteilung": _("Notice of changes (Veränderungsmitteilung, VÄM)"),
+    "widerspruch": _("Objection (Widerspruch)"),
+}

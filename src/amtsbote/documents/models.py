@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amtsbote.core.models import BaseModel
 
-from .constants import InboxStatus, OcrStatus, Source
+from .constants import DOCUMENT_TYPE_NAMES, InboxStatus, OcrStatus, Source
 
 
 class DocumentType(models.Model):
@@ -26,6 +26,12 @@ class DocumentType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name for customers in the active language (German: the catalogue's name)."""
+        name = DOCUMENT_TYPE_NAMES.get(self.code)
+        return self.name if name is None else str(name)
 
 
 def _original_path(instance: OriginalFile, filename: str) -> str:

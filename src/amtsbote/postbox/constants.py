@@ -7,6 +7,33 @@ class LetterKind(models.TextChoices):
     LETTER = "letter", _("Letter")
 
 
+class LetterTopic(models.TextChoices):
+    """What a letter is about, told to the customer in their language.
+
+    Letters and Bescheide stay German (§ 19 SGB X); the portal names their topic in the
+    customer's language above the German subject, with the German word a customer will meet
+    on paper in brackets.
+    """
+
+    APPROVAL = "approval", _("Decision granting benefits (Bewilligungsbescheid)")
+    CHANGE = "change", _("Decision changing your benefits (Änderungsbescheid)")
+    REFUSAL = "refusal", _("Decision refusing benefits (Ablehnungsbescheid)")
+    REPAYMENT = (
+        "repayment",
+        _(
+            "Decision ending benefits and asking for money back (Aufhebungs- und Erstattungsbescheid)"  # noqa: E501
+        ),
+    )
+    REDUCTION = "reduction", _("Decision reducing your benefits (Minderungsbescheid)")
+    OBJECTION = "objection", _("Decision on your objection (Widerspruchsbescheid)")
+    HEARING = "hearing", _("You may comment before a decision (Anhörung)")
+    INVITATION = "invitation", _("Invitation to an appointment (Einladung)")
+    DOCUMENTS = "documents", _("Request to send documents (Mitwirkungsaufforderung)")
+    ACTIVATION = "activation", _("Your activation code for the portal")
+    REMINDER = "reminder", _("Reminder")
+    INFORMATION = "information", _("Information")
+
+
 class LetterTemplate(models.TextChoices):
     UPLOAD = "upload", _("Uploaded PDF")
     DOC_REQUEST = "doc_request", _("Document request")

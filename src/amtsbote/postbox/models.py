@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from amtsbote.core.models import BaseModel
 
-from .constants import Channel, ConsentKind, LetterKind, LetterStatus, LetterTemplate, PrintReason
+from .constants import (
+    Channel,
+    ConsentKind,
+    LetterKind,
+    LetterStatus,
+    LetterTemplate,
+    LetterTopic,
+    PrintReason,
+)
 
 
 class Letter(BaseModel):
@@ -34,6 +43,13 @@ class Letter(BaseModel):
         _("made from"), max_length=12, choices=LetterTemplate.choices, default=LetterTemplate.UPLOAD
     )
     subject = models.CharField(_("subject"), max_length=200)
+    topic = models.CharField(
+        _("topic"),
+        max_length=12,
+        choices=LetterTopic.choices,
+        blank=True,
+        help_text=_("Shown to the customer in their language above the German subject."),
+    )
     document = models.OneToOneField(
         "documents.Document",
         verbose_name=_("document in the e-file"),
@@ -85,6 +101,13 @@ class Letter(BaseModel):
     @property
     def is_bescheid(self) -> bool:
         return self.kind == LetterKind.BESCHEID
+
+    @property
+    def appeal_days_left(self) -> int | None:
+        """Days from today (Berlin) to the last day for an objection; None without one."""
+        if self.appeal_deadline is None:
+            return None
+        return (self.appeal_deadline - timezone.localdate()).days
 
 
 class LetterRetrieval(BaseModel):

@@ -24,7 +24,8 @@ from amtsbote.documents import processing
 from amtsbote.documents.constants import Source
 from amtsbote.documents.services import document_create, document_mark_seen
 from amtsbote.notifications.constants import EmailStatus
-from amtsbote.notifications.services import email_notify, email_send
+from amtsbote.notifications.push import push_notify
+from amtsbote.notifications.services import email_notify, email_send, notify
 
 from . import deadlines
 from .constants import (
@@ -34,6 +35,7 @@ from .constants import (
     LetterKind,
     LetterStatus,
     LetterTemplate,
+    LetterTopic,
     PrintReason,
 )
 from .models import Consent, Letter, LetterRetrieval, PrintJob
@@ -149,6 +151,7 @@ class LetterSpec:
     subject: str
     pdf: bytes
     template: str = LetterTemplate.UPLOAD
+    topic: str = ""
 
 
 def _register(case: Case, kind: str) -> FilePlanEntry:
@@ -170,6 +173,8 @@ def letter_create(*, spec: LetterSpec, created_by: User) -> Letter:
         raise PermissionDenied(_("You cannot send letters for this household."))
     if spec.kind not in LetterKind.values:
         raise ValidationFailed(_("Unknown kind of letter."))
+    if spec.topic and spec.topic not in LetterTopic.values:
+        raise ValidationFailed(_("Unknown topic of letter."))
     subject = spec.subject.strip()[:200]
     if not subject:
         raise ValidationFailed(_("Please enter a subject."))
@@ -199,6 +204,7 @@ def letter_create(*, spec: LetterSpec, created_by: User) -> Letter:
             kind=spec.kind,
             template=spec.template,
             subject=subject,
+            topic=spec.topic,
             document=document,
             channel=channel_for(addressee),
             created_by=created_by,
@@ -206,12 +212,14 @@ def letter_create(*, spec: LetterSpec, created_by: User) -> Letter:
         _audit("create", letter, actor=created_by, kind=spec.kind, channel=letter.channel)
         if letter.channel == Channel.DIGITAL:
             assert addressee.user is not None
+            letter_path = reverse("portal:letter", args=[letter.uuid])
             letter.notification = email_notify(
                 recipient=addressee.user,
                 template="postbox_letter",
-                context={"path": reverse("portal:letter", args=[letter.uuid])},
+                context={"path": letter_path},
                 send_after_commit=False,
             )
+            push_notify(recipient=addressee.user, template="postbox_letter", path=letter_path)
             letter.save(update_fields=["notification", "updated_at"])
             from .tasks import send_letter_notification
 
@@ -371,10 +379,10 @@ def _unread_digital(now: dt.datetime) -> list[Letter]:
 def letter_remind(*, letter: Letter) -> Letter:
     if letter.reminder_sent_at is not None or letter.addressee.user is None:
         return letter
-    email_notify(
+    notify(
         recipient=letter.addressee.user,
         template="postbox_reminder",
-        context={"path": reverse("portal:letter", args=[letter.uuid])},
+        path=reverse("portal:letter", args=[letter.uuid]),
     )
     letter.reminder_sent_at = timezone.now()
     letter.save(update_fields=["reminder_sent_at", "updated_at"])

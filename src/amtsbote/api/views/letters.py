@@ -63,6 +63,7 @@ class CaseLetters(ApiView):
                 addressee=addressee,
                 kind=data["kind"],
                 subject=data["subject"],
+                topic=data.get("topic", ""),
                 pdf=pdf,
                 template=LetterTemplate.UPLOAD,
             )

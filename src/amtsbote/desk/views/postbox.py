@@ -27,7 +27,7 @@ from amtsbote.documents.services import document_record_download
 from amtsbote.intake.sheets import cover_sheet_pdf
 from amtsbote.postbox import rendering
 from amtsbote.postbox.access import access_letter_for_staff
-from amtsbote.postbox.constants import ConsentKind, LetterKind, LetterTemplate
+from amtsbote.postbox.constants import ConsentKind, LetterKind, LetterTemplate, LetterTopic
 from amtsbote.postbox.selectors import (
     consent_at,
     consent_history,
@@ -47,6 +47,13 @@ from amtsbote.postbox.services import (
 from ..decorators import staff_required, staff_user
 from ..forms_postbox import LetterForm, PostedForm
 from ..letters import activation_letter_pdf
+
+# Letters made from our templates have a topic the customer can be told in their language.
+_TEMPLATE_TOPICS = {
+    LetterTemplate.DOC_REQUEST: LetterTopic.DOCUMENTS,
+    LetterTemplate.ACTIVATION: LetterTopic.ACTIVATION,
+    LetterTemplate.REMINDER: LetterTopic.REMINDER,
+}
 
 
 @require_GET
@@ -115,6 +122,7 @@ def _compose(form: LetterForm, case: Case, user: User) -> LetterSpec:
         subject=subject,
         pdf=pdf,
         template=template,
+        topic=str(data.get("topic") or _TEMPLATE_TOPICS.get(template, "")),
     )
 
 

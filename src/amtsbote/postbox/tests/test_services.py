@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from amtsbote.audit.models import AuditEvent
 from amtsbote.core.exceptions import PermissionDenied, UnsupportedUpload, ValidationFailed
@@ -20,6 +21,7 @@ from amtsbote.postbox.constants import (
     ConsentKind,
     LetterKind,
     LetterStatus,
+    LetterTopic,
     PrintReason,
 )
 from amtsbote.postbox.models import LetterRetrieval, PrintJob
@@ -287,4 +289,31 @@ def test_letter_create_refuses(anna, carl, caseworker_ben, stranger_sara):
         )
     with pytest.raises(PermissionDenied):
         letter_create(spec=good, created_by=stranger_sara)
+    with pytest.raises(ValidationFailed):
+        letter_create(spec=LetterSpec(**{**good.__dict__, "topic": "x"}), created_by=caseworker_ben)
     assert not anna.letters.exists()
+
+
+def test_letter_topic_is_kept_and_named_in_the_customers_language(
+    anna, anna_consents, caseworker_ben
+):
+    """The letter stays German; its topic is told in the reader's language."""
+    letter = letter_create(
+        spec=LetterSpec(
+            case=anna.case,
+            addressee=anna,
+            kind=LetterKind.BESCHEID,
+            subject="Änderungsbescheid vom 01.02.2027",
+            pdf=samples.pdf_bytes(1, ["Änderungsbescheid"]),
+            topic=LetterTopic.CHANGE,
+        ),
+        created_by=caseworker_ben,
+    )
+    letter.refresh_from_db()
+    assert letter.topic == LetterTopic.CHANGE
+    with translation.override("de"):
+        german = letter.get_topic_display()
+    with translation.override("uk"):
+        ukrainian = letter.get_topic_display()
+    assert "Änderungsbescheid" in german and "Änderungsbescheid" in ukrainian
+    assert german != ukrainian and not ukrainian.isascii()
