@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -46,4 +46,9 @@ urlpatterns = [
         views.document_thumbnail,
         name="document_thumbnail",
     ),
+    # Push notifications and devices; the installable app (manifest, service worker);
+    # help, accessibility statement and Leichte Sprache pages.
+    path("", include("amtsbote.portal.urls_push")),
+    path("", include("amtsbote.portal.urls_pwa")),
+    path("", include("amtsbote.portal.urls_help")),
 ]
