@@ -88,7 +88,16 @@ class Document(BaseModel):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["-received_at", "-id"]
-        indexes = [models.Index(fields=["case", "inbox_status", "-received_at"])]
+        indexes = [
+            models.Index(fields=["case", "inbox_status", "-received_at"]),
+            # The inbox walks the new documents newest first and stops after a page of hits
+            # in the user's households (documents.selectors.inbox_documents).
+            models.Index(
+                fields=["-received_at", "-id"],
+                condition=models.Q(inbox_status=InboxStatus.NEW),
+                name="documents_inbox_new",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -81,3 +81,30 @@ def test_mark_as_seen_without_javascript_redirects(client_ben, document_anna):
 def test_mark_as_seen_needs_post(client_ben, document_anna):
     response = client_ben.get(reverse("desk:mark_seen", args=[document_anna.uuid]))
     assert response.status_code == 405
+
+
+def test_inbox_holds_a_case_opened_by_break_glass_while_the_grant_lasts(
+    client_ben, caseworker_ben, document_anna, jobcenter
+):
+    from amtsbote.cases.constants import BreakGlassReason
+    from amtsbote.cases.services import break_glass_grant
+
+    other_team_case = CaseFactory(
+        jobcenter=jobcenter, teams=[jobcenter.teams.get(name="Markt & Integration")]
+    )
+    other_team = make_document(other_team_case, title="Dokument des Marktteams")
+    url = reverse("desk:inbox_items")
+    assert str(other_team.uuid) not in client_ben.get(url).content.decode()
+
+    grant = break_glass_grant(
+        user=caseworker_ben,
+        case=other_team_case,
+        category=BreakGlassReason.SUBSTITUTION,
+        reason="Vertretung für Frau Kaya während ihres Urlaubs",
+    )
+    html = client_ben.get(url).content.decode()
+    assert str(other_team.uuid) in html and str(document_anna.uuid) in html
+
+    grant.expires_at = grant.created_at
+    grant.save(update_fields=["expires_at"])
+    assert str(other_team.uuid) not in client_ben.get(url).content.decode()

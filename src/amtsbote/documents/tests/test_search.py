@@ -442,6 +442,37 @@ def test_the_count_stops_at_the_cap(caseworker_ben, statements, monkeypatch):
     assert (beyond.start_index(), beyond.end_index(), beyond.has_next()) == (4, 6, False)
 
 
+def test_only_the_newest_hits_up_to_the_cap_are_ranked(
+    caseworker_ben, case_anna, statements, monkeypatch
+):
+    """Past the cap a search asks to be narrowed; ranking every match of a common word would
+    read every matching document (bench/million.py). So the best match among the newest
+    COUNT_CAP is first, and an older, better one is not among the hits."""
+    from amtsbote.documents.search import query
+
+    older_best = add_document(
+        case_anna,
+        title="Girokonto Kündigung",
+        text="Girokonto",
+        received_at=timezone.make_aware(dt.datetime(2020, 1, 1)),
+    )
+    newer_best = add_document(
+        case_anna,
+        title="Girokonto Eröffnung",
+        text="Girokonto",
+        received_at=timezone.make_aware(dt.datetime(2025, 12, 1)),
+    )
+    whole = search_documents(user=caseworker_ben, query="Girokonto", per_page=20)
+    assert [hit.document for hit in whole.hits[:2]] == [newer_best, older_best]
+
+    monkeypatch.setattr(query, "COUNT_CAP", 13)  # the twelve statements and newer_best
+    capped = all_pages(caseworker_ben, query="Girokonto", per_page=5)
+    shown = [pk for page in capped for pk in page]
+    assert shown[0] == newer_best.pk
+    assert older_best.pk not in shown
+    assert sorted(shown) == sorted([d.pk for d in statements] + [newer_best.pk])
+
+
 def test_no_page_ever_shows_another_jobcenters_or_another_teams_document(
     caseworker_ben, stranger_sara, jobcenter, case_anna, customer_carl, statements
 ):
