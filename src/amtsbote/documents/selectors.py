@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+import hashlib
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 
 from amtsbote.accounts.models import User
 from amtsbote.cases.models import Case, FilePlanEntry
@@ -11,6 +13,9 @@ from amtsbote.cases.selectors import cases_for_staff
 from .constants import InboxStatus
 from .models import Document, DocumentVersion
 
+# The inbox shows this many new documents, the newest first.
+INBOX_LIMIT = 100
+
 
 def _with_versions(documents: QuerySet[Document]) -> QuerySet[Document]:
     return documents.select_related(
@@ -18,18 +23,60 @@ def _with_versions(documents: QuerySet[Document]) -> QuerySet[Document]:
     ).prefetch_related(Prefetch("versions", queryset=DocumentVersion.objects.order_by("number")))
 
 
-def inbox_documents(user: User, *, limit: int = 100) -> QuerySet[Document]:
+def _inbox(user: User) -> QuerySet[Document]:
     """New documents in the cases the user works on, newest first.
 
     The new documents are walked newest first (partial index ``documents_inbox_new``) and
-    each one's household is tested (``EXISTS``), so the walk stops after ``limit`` hits:
+    each one's household is tested (``EXISTS``), so the walk stops after a page of hits:
     ``case IN (the user's households)`` made PostgreSQL collect all of them first, 35,000
     for a caseworker in ``bench/million.py``.
     """
     visible = cases_for_staff(user).filter(id=OuterRef("case_id"))
-    return _with_versions(
-        Document.objects.filter(Exists(visible), inbox_status=InboxStatus.NEW)
-    ).order_by("-received_at", "-id")[:limit]
+    return Document.objects.filter(Exists(visible), inbox_status=InboxStatus.NEW).order_by(
+        "-received_at", "-id"
+    )
+
+
+def inbox_documents(user: User, *, limit: int = INBOX_LIMIT) -> QuerySet[Document]:
+    """The newest ``limit`` new documents in the cases the user works on."""
+    return _with_versions(_inbox(user))[:limit]
+
+
+def inbox_fingerprint(user: User, *, limit: int = INBOX_LIMIT) -> str:
+    """A short digest of what ``inbox_documents`` shows (which documents, their last change,
+    their newest version and its preview), from one query without rendering anything: the
+    polled inbox list is rendered only when it differs."""
+    newest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
+    rows = (
+        _inbox(user)
+        .annotate(
+            version=Subquery(newest.values("id")[:1]),
+            thumbnail=Subquery(newest.values("thumbnail")[:1]),
+        )
+        .values_list("id", "updated_at", "case_id", "version", "thumbnail")[:limit]
+    )
+    return _digest(list(rows))
+
+
+def inbox_fingerprint_of(documents: list[Document]) -> str:
+    """The same digest from documents already read by ``inbox_documents``, without a query."""
+    rows = []
+    for document in documents:
+        version = document.current_version
+        rows.append(
+            (
+                document.pk,
+                document.updated_at,
+                document.case_id,
+                version.pk if version else None,
+                version.thumbnail.name if version else None,
+            )
+        )
+    return _digest(rows)
+
+
+def _digest(rows: list[tuple]) -> str:
+    return hashlib.blake2b(repr(rows).encode(), digest_size=8).hexdigest()
 
 
 def case_registers(case: Case) -> list[tuple[FilePlanEntry, list[Document]]]:

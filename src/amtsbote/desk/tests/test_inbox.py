@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from amtsbote.cases.tests.factories import CaseFactory
+from amtsbote.documents.services import document_mark_seen
 
 from .conftest import make_document
 
@@ -26,7 +29,7 @@ def test_inbox_shows_new_documents_of_my_cases(client_ben, document_anna, strang
     version = document_anna.versions.get()
     assert reverse("desk:version_thumbnail", args=[version.uuid]) in html
     # The list refreshes itself.
-    assert f'hx-get="{reverse("desk:inbox_items")}"' in html
+    assert f'hx-get="{reverse("desk:inbox_items")}?shown=' in html
     assert 'hx-trigger="every 3s"' in html
     # Header: navigation, the user's name, logout by POST.
     assert "Ben Becker" in html
@@ -44,6 +47,65 @@ def test_inbox_items_partial_shows_uploads_without_reload(client_ben, case_anna,
     assert "<html" not in html
     assert 'data-testid="inbox-item"' in html
     assert str(document.uuid) in html
+
+
+def shown(html: str) -> str:
+    """The digest the list names in its poll address."""
+    match = re.search(r'hx-get="[^"?]+\?shown=([0-9a-f]+)"', html)
+    assert match, html[:500]
+    return match.group(1)
+
+
+def test_the_poll_renders_the_list_only_when_it_changed(
+    client_ben,
+    caseworker_ben,
+    case_anna,
+    customer_anna,
+    document_anna,
+    django_assert_max_num_queries,
+):
+    url = reverse("desk:inbox_items")
+    page = client_ben.get(reverse("desk:inbox")).content.decode()
+    digest = shown(page)
+
+    # Nothing new: 204, nothing rendered (session, user, one query of ids).
+    with django_assert_max_num_queries(3):
+        response = client_ben.get(url, {"shown": digest}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 204 and response.content == b""
+
+    # An upload: the list comes back with its new digest, which is quiet again.
+    document = make_document(case_anna, title="Kontoauszug", submitted_by=customer_anna)
+    response = client_ben.get(url, {"shown": digest}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert str(document.uuid) in html and str(document_anna.uuid) in html
+    newer = shown(html)
+    assert newer != digest
+    assert client_ben.get(url, {"shown": newer}).status_code == 204
+
+    # Seen (from another tab), a new version, a changed title: each one changes the list.
+    for change in (
+        lambda: document_mark_seen(document=document, actor=caseworker_ben),
+        lambda: add_version(document_anna),
+        lambda: retitle(document_anna, "Kontoauszug März"),
+    ):
+        change()
+        response = client_ben.get(url, {"shown": newer})
+        assert response.status_code == 200, change
+        newer = shown(response.content.decode())
+
+
+def add_version(document) -> None:
+    from amtsbote.documents.models import DocumentVersion
+
+    DocumentVersion.objects.create(
+        document=document, number=2, file="documents/y.pdf", sha256="1" * 64, size=1, pages=1
+    )
+
+
+def retitle(document, title: str) -> None:
+    document.title = title
+    document.save(update_fields=["title", "updated_at"])
 
 
 def test_inbox_partial_query_count_does_not_grow(

@@ -9,7 +9,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from amtsbote.documents.access import access_document_for_staff
-from amtsbote.documents.selectors import inbox_documents
+from amtsbote.documents.selectors import (
+    inbox_documents,
+    inbox_fingerprint,
+    inbox_fingerprint_of,
+)
 from amtsbote.documents.services import document_mark_seen
 
 from ..decorators import staff_required
@@ -18,16 +22,30 @@ from ..decorators import staff_required
 @require_GET
 @staff_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    documents = list(inbox_documents(request.user))  # type: ignore[arg-type]
-    return render(request, "desk/inbox.html", {"documents": documents})
+    return render(request, "desk/inbox.html", _inbox_context(request))
 
 
 @require_GET
 @staff_required
 def inbox_items(request: HttpRequest) -> HttpResponse:
-    """The list alone; the inbox page polls it so that new uploads appear without reload."""
+    """The list alone; the inbox page polls it so that new uploads appear without reload.
+
+    The poll names the digest of the list it shows (``shown``): while the list is the same,
+    204 and nothing rendered (an open inbox asks every 3 s, all day, on every desk).
+    """
+    context = _inbox_context(request, shown=request.GET.get("shown", ""))
+    if context is None:
+        return HttpResponse(status=204)
+    return render(request, "desk/_inbox_poll.html", context)
+
+
+def _inbox_context(request: HttpRequest, *, shown: str | None = None) -> dict | None:
+    """The documents and their digest; None when the digest is ``shown`` (asked with one
+    query of ids, nothing else read)."""
+    if shown and shown == inbox_fingerprint(request.user):  # type: ignore[arg-type]
+        return None
     documents = list(inbox_documents(request.user))  # type: ignore[arg-type]
-    return render(request, "desk/_inbox_items.html", {"documents": documents})
+    return {"documents": documents, "fingerprint": inbox_fingerprint_of(documents)}
 
 
 @require_POST

@@ -124,7 +124,13 @@ class _PostgreSQL(Finder):
         # and stops there. Ranking every match read every matching document's vector, nearly
         # all a caseworker may see for a word of the letters' boilerplate ("Unterschrift":
         # 170,000-280,000 of a million documents in bench/million.py).
-        newest = self._matching().order_by("-received_at", "-id").values("id")[: self.window]
+        # Their ids come first, by themselves: as a subquery the match's RawSQL would name the
+        # outer query's table (Django gives the inner one an alias) and run once per document.
+        newest = list(
+            self._matching()
+            .order_by("-received_at", "-id")
+            .values_list("id", flat=True)[: self.window]
+        )
         ranked = (
             Document.objects.filter(id__in=newest)
             .annotate(

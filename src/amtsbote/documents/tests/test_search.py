@@ -462,6 +462,14 @@ def test_only_the_newest_hits_up_to_the_cap_are_ranked(
         text="Girokonto",
         received_at=timezone.make_aware(dt.datetime(2025, 12, 1)),
     )
+    # Newer documents that do not match: the newest hits are counted among the matches only.
+    for day in range(1, 6):
+        add_document(
+            case_anna,
+            title="Mietvertrag",
+            text="Wohnung Musterstraße",
+            received_at=timezone.make_aware(dt.datetime(2026, 2, day)),
+        )
     whole = search_documents(user=caseworker_ben, query="Girokonto", per_page=20)
     assert [hit.document for hit in whole.hits[:2]] == [newer_best, older_best]
 
