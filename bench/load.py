@@ -25,7 +25,9 @@ the others get sessions made by the session engine; then each loops through a we
 
 - customers: portal home, postbox, one of their letters, messages, a thread, documents,
   their request page;
-- caseworkers: desk inbox, inbox list (htmx partial), a case, a document, a search.
+- caseworkers: desk inbox, inbox list (htmx partial, with the digest of the list it saw
+  last, as the page's poll sends it: 204 while nothing changed), a case, a document, a
+  search.
 
 ``--warmup`` seconds are run and discarded, then ``--seconds`` are measured. A request
 counts as an error when it raises, times out (30 s) or answers other than 2xx/3xx, or
@@ -72,6 +74,9 @@ WEB_WORKERS, WEB_THREADS = 2, 4
 FORM_LOGINS = 20
 SESSION_COOKIE = "sessionid"
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# The inbox page and its list name the digest of the list in the poll's address.
+SHOWN = re.compile(r'hx-get="[^"?]*/inbox/items/\?shown=([0-9a-f]+)"')
+POLLED = ("desk_inbox", "inbox_items")
 
 CUSTOMER_MIX = {  # page: weight
     "portal_home": 3,
@@ -352,15 +357,22 @@ async def virtual_user(
     rng = random.Random(seed)
     names = [page for page in mix if target.pages.get(page)]
     weights = [mix[page] for page in names]
+    shown = ""  # the digest of the inbox list last seen, sent with the poll as htmx does
     while time.perf_counter() < until:
         page = rng.choices(names, weights)[0]
         url = base + rng.choice(target.pages[page])
-        headers = {"HX-Request": "true"} if page == "inbox_items" else {}
+        headers = {}
+        if page == "inbox_items":
+            headers = {"HX-Request": "true"}
+            url += f"?shown={shown}" if shown else ""
         started = time.perf_counter()
         try:
             async with session.get(url, headers=headers, allow_redirects=False) as response:
-                await response.read()
+                body = await response.read()
                 status = response.status
+                if page in POLLED and status == 200:
+                    found = SHOWN.search(body.decode("utf-8", "replace"))
+                    shown = found.group(1) if found else ""
                 if 300 <= status < 400 and "/accounts/login" in response.headers.get(
                     "Location", ""
                 ):
