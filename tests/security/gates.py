@@ -63,7 +63,7 @@ from amtsbote.eforms.tests.factories import draft_with, send_move
 from amtsbote.intake.constants import BatchSource, IntakeStatus
 from amtsbote.intake.models import IntakeDocument, ScanBatch, ScanFile, ScanPage
 from amtsbote.integrations.constants import Scope, WebhookEvent
-from amtsbote.integrations.models import ApiClient, WebhookDelivery
+from amtsbote.integrations.models import ApiClient, ApiKey, WebhookDelivery
 from amtsbote.integrations.services import api_client_create, api_key_issue
 from amtsbote.integrations.webhooks import webhook_endpoint_create
 from amtsbote.messaging.models import CannedReply
@@ -197,6 +197,8 @@ OBJECT_KWARGS: dict[str, tuple[str, ...]] = {
     "reply_uuid": ("canned_reply",),
     "representation_uuid": ("representation",),
     "subscription_uuid": ("push_subscription",),
+    "api_client_uuid": ("api_client",),
+    "api_key_uuid": ("api_key",),
 }
 
 # URL parameters that name no protected object: the value to fill in.
@@ -498,6 +500,8 @@ def build_world() -> World:
         "customer_of_case": customer_t,
         "mailroom_of_jobcenter_c": StaffFactory(jobcenter=jc_c, role=Role.MAILROOM),
         "caseworker_of_jobcenter_c": caseworker_c,
+        # Manages jobcenter C's API clients (desk:api_client_*).
+        "admin_of_jobcenter_c": StaffFactory(jobcenter=jc_c, role=Role.ADMIN),
     }
 
     objects: dict[str, Any] = {
@@ -596,6 +600,10 @@ def build_world() -> World:
         events=[WebhookEvent.DOCUMENT_RECEIVED],
     )
     objects["webhook"] = webhook
+    # Jobcenter C's client and its key: only C's administrator manages them in the desk.
+    client_c = ApiClient.objects.get(jobcenter=jc_c, name="Fachverfahren C")
+    objects["api_client"] = client_c
+    objects["api_key"] = ApiKey.objects.get(client=client_c)
     objects["webhook_delivery"] = WebhookDelivery.objects.create(
         endpoint=webhook,
         event=WebhookEvent.DOCUMENT_RECEIVED,

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import urls_archive, urls_intake, urls_messaging, urls_representatives, urls_search
+from . import (
+    urls_api_clients,
+    urls_archive,
+    urls_intake,
+    urls_messaging,
+    urls_representatives,
+    urls_search,
+)
 from .views import (
     activation,
     breakglass,
@@ -120,3 +127,4 @@ urlpatterns += [
     path("cases/<uuid:case_uuid>/reopen/", cases.case_reopen, name="case_reopen"),
 ]
 urlpatterns += urls_representatives.urlpatterns
+urlpatterns += urls_api_clients.urlpatterns
