@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from amtsbote.audit.models import AuditEvent
 from amtsbote.cases.services import case_close
@@ -148,8 +148,9 @@ def test_a_caseworker_closes_and_reopens_from_the_case_page(client, case_anna, c
     response = client.post(close, follow=True)
     case_anna.refresh_from_db()
     assert case_anna.closed_at is not None
-    year = case_anna.closed_at.year
-    closed = case_anna.closed_at.strftime("%d.%m.%Y")
+    closed_local = timezone.localtime(case_anna.closed_at)  # the jobcenter's day, not UTC's
+    year = closed_local.year
+    closed = closed_local.strftime("%d.%m.%Y")
     assert f"Geschlossen am {closed} — aufbewahrt bis 31.12.{year + 10}" in page(response)
     assert AuditEvent.objects.filter(action="cases.case.close", actor=caseworker_ben).exists()
 

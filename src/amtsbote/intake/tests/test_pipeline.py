@@ -8,6 +8,7 @@ from io import StringIO
 import pypdfium2 as pdfium
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from amtsbote.audit.models import AuditEvent
 from amtsbote.doc_requests.constants import ItemStatus, RequestStatus
@@ -91,9 +92,10 @@ def test_batch_is_split_identified_filed_and_reported(
 
     batch.refresh_from_db()
     assert batch.status == BatchStatus.DONE and batch.page_count == 6
-    assert batch.destroy_paper_after == batch.started_at.date() + __import__("datetime").timedelta(
-        days=56
-    )
+    # The jobcenter's day (after 23:00 UTC it is already tomorrow in Germany).
+    assert batch.destroy_paper_after == timezone.localdate(batch.started_at) + __import__(
+        "datetime"
+    ).timedelta(days=56)
 
     # Running again (a task delivered twice) changes nothing.
     ScanFile.objects.filter(pk=scan_file.pk).update(status=FileStatus.PROCESSING)

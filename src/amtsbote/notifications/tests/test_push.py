@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -271,7 +272,11 @@ def test_deadline_reminder_goes_out_once(
         call_command("doc_request_reminders")  # five days ahead: too early
     assert len(push_service.received) == 1
 
-    with time_machine.travel(timezone.now() + dt.timedelta(days=2), tick=False):
+    # Noon of the day the reminder is due. The deadline is not always today + 5: one that
+    # falls on a weekend or holiday moves to the next working day (§ 26 SGB X).
+    due_day = request.deadline - dt.timedelta(days=settings.PUSH_DEADLINE_REMINDER_DAYS)
+    noon = timezone.make_aware(dt.datetime.combine(due_day, dt.time(12)))
+    with time_machine.travel(noon, tick=False):
         for _ in range(2):  # runs every hour; reminds once
             with django_capture_on_commit_callbacks(execute=True):
                 call_command("doc_request_reminders")
