@@ -7,7 +7,7 @@ For the caseworkers "ben" and "lena" of the generated landscape, after one warm-
 ``--runs`` times: the selector ``inbox_documents``, the digest query ``inbox_fingerprint``,
 the inbox page (``GET /desk/``) and the list it polls (``GET /desk/inbox/items/``), without
 a digest (rendered) and with the page's digest (204), through Django's test client as in
-``bench/million.py``. Prints JSON (milliseconds).
+``bench/million.py``, whose summary it prints (JSON, milliseconds).
 """
 
 from __future__ import annotations
@@ -16,40 +16,26 @@ import argparse
 import json
 import os
 import re
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from million import REPEATS, summary, timed  # million.py adds src/ to the path too
+
 SHOWN = re.compile(r"\?shown=([0-9a-f]+)")
 
 
-def figures(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    p95 = ordered[max(0, round(len(ordered) * 0.95) - 1)]
-    return {
-        "p50_ms": round(statistics.median(ordered), 1),
-        "p95_ms": round(p95, 1),
-        "max_ms": round(ordered[-1], 1),
-    }
-
-
-def timed(call: Callable[[], object], runs: int) -> dict[str, float]:
-    call()  # warm-up
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    return figures(samples)
+def repeated(call: Callable[[], Any], runs: int) -> dict[str, float]:
+    """``runs`` timings of ``call`` after one warm-up call, summed up as bench/million.py does."""
+    call()
+    return summary([timed(call)[0] for _ in range(runs)])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=REPEATS)
     args = parser.parse_args()
     if "AMTSBOTE_DATABASE_URL" not in os.environ:
         raise SystemExit("set AMTSBOTE_DATABASE_URL to the database kept by bench/million.py")
@@ -78,13 +64,13 @@ def main() -> None:
             raise SystemExit("the unchanged poll did not answer 204")
         result[name] = {
             "shown": len(list(inbox_documents(user))),
-            "selector": timed(lambda u=user: list(inbox_documents(u)), args.runs),
-            "digest_query": timed(lambda u=user: inbox_fingerprint(u), args.runs),
-            "page": timed(lambda c=client: c.get("/desk/"), args.runs),
-            "poll_rendered": timed(
+            "selector": repeated(lambda u=user: list(inbox_documents(u)), args.runs),
+            "digest_query": repeated(lambda u=user: inbox_fingerprint(u), args.runs),
+            "page": repeated(lambda c=client: c.get("/desk/"), args.runs),
+            "poll_rendered": repeated(
                 lambda c=client: c.get("/desk/inbox/items/", HTTP_HX_REQUEST="true"), args.runs
             ),
-            "poll_unchanged_204": timed(
+            "poll_unchanged_204": repeated(
                 lambda c=client, s=shown: c.get(
                     "/desk/inbox/items/", {"shown": s}, HTTP_HX_REQUEST="true"
                 ),
