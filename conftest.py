@@ -176,6 +176,22 @@ def stranger_sara(db):
 
 
 @pytest.fixture
+def doc_request(case_anna, team_leistung, caseworker_ben, customer_anna):
+    """Ben asks Anna for her new rent contract (one item). Modules that need another request
+    define their own ``doc_request``."""
+    from amtsbote.doc_requests.services import ItemSpec, doc_request_create
+    from amtsbote.documents.models import DocumentType
+
+    return doc_request_create(
+        case=case_anna,
+        team=team_leistung,
+        created_by=caseworker_ben,
+        items=[ItemSpec(document_type=DocumentType.objects.get(code="mietvertrag"))],
+        message="Bitte senden Sie uns den neuen Mietvertrag.",
+    )
+
+
+@pytest.fixture
 def own_demo_seal(settings, tmp_path):
     """A demo seal certificate of this test's own (made on first use), no configured one."""
     settings.VAR_DIR = tmp_path / "var"

@@ -14,8 +14,7 @@ from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from amtsbote.doc_requests.models import Submission
-from amtsbote.doc_requests.services import ItemSpec, doc_request_create
-from amtsbote.documents.models import Document, DocumentType
+from amtsbote.documents.models import Document
 from amtsbote.documents.tests import samples
 
 from .test_core_loop import log_in
@@ -60,17 +59,6 @@ def wait_until(check, timeout: float = 15.0, interval: float = 0.2) -> None:
 def wait_for_worker(page: Page) -> None:
     """The service worker is installed, controls the page and has kept the app shell."""
     wait_until(lambda: page.evaluate(WORKER_READY))
-
-
-@pytest.fixture
-def doc_request(case_anna, team_leistung, caseworker_ben, customer_anna):
-    return doc_request_create(
-        case=case_anna,
-        team=team_leistung,
-        created_by=caseworker_ben,
-        items=[ItemSpec(document_type=DocumentType.objects.get(code="mietvertrag"))],
-        message="Bitte senden Sie uns den neuen Mietvertrag.",
-    )
 
 
 def test_a_send_made_offline_is_sent_when_online_again_and_filed_once(phone, doc_request):

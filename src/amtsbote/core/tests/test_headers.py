@@ -21,8 +21,6 @@ from django.urls import reverse
 from amtsbote.accounts.tests.factories import PASSWORD
 from amtsbote.core.http import FILE_CONTENT_SECURITY_POLICY, disposition_filename, file_response
 from amtsbote.desk.tests.conftest import make_document
-from amtsbote.doc_requests.services import ItemSpec, doc_request_create
-from amtsbote.documents.models import DocumentType
 from amtsbote.documents.tests import samples
 from amtsbote.messaging.services import canned_reply_create
 from amtsbote.messaging.tests.factories import start
@@ -49,17 +47,6 @@ def ben(caseworker_ben) -> Client:
     client = Client()
     client.force_login(caseworker_ben)
     return client
-
-
-@pytest.fixture
-def doc_request(case_anna, team_leistung, caseworker_ben, customer_anna):
-    return doc_request_create(
-        case=case_anna,
-        team=team_leistung,
-        created_by=caseworker_ben,
-        items=[ItemSpec(document_type=DocumentType.objects.get(code="mietvertrag"))],
-        message="Bitte senden Sie uns den neuen Mietvertrag.",
-    )
 
 
 @pytest.fixture
