@@ -158,6 +158,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+else:
+    # No JIT compiling: it pays off for long reports, not for pages. A search whose plan
+    # crossed jit_above_cost spent 77 ms of its 1.4 s compiling (bench/million.py). Options
+    # given in AMTSBOTE_DATABASE_URL come after, so they win.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = " ".join(["-c jit=off", _options.get("options", "")]).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- files --------------------------------------------------------------------------------
