@@ -41,10 +41,15 @@ def jobcenter_create(
 def case_create(
     *, jobcenter: Jobcenter, bg_number: str, teams: Iterable[Team] = (), actor: User | None = None
 ) -> Case:
+    teams = list(teams)
+    # A case is only ever worked on by teams of its own jobcenter: the rights check of the
+    # search relies on it (cases.selectors.staff_sees_case).
+    if any(team.jobcenter_id != jobcenter.pk for team in teams):
+        raise ValidationFailed(_("A team of another jobcenter cannot work on these cases."))
     case = Case(jobcenter=jobcenter, bg_number=normalize_number(bg_number))
     case.full_clean()
     case.save()
-    case.teams.set(list(teams))
+    case.teams.set(teams)
     audit.record(
         "cases.case.create", actor=actor, subject=case, jobcenter_id=jobcenter.pk, case_id=case.pk
     )

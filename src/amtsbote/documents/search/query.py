@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from amtsbote import audit
 from amtsbote.accounts.models import User
 from amtsbote.cases.models import Case
-from amtsbote.cases.selectors import cases_for_staff
+from amtsbote.cases.selectors import staff_sees_case
 
 from ..models import Document, DocumentType
 from .finders import finder_for
@@ -110,7 +110,7 @@ def _allowed(
     received_to: dt.date | None,
     source: str | None,
 ) -> QuerySet[Document]:
-    documents = Document.objects.filter(case__in=cases_for_staff(user).values("id"))
+    documents = Document.objects.filter(staff_sees_case(user))
     if case is not None:
         documents = documents.filter(case_id=case.pk)
     if isinstance(document_type, DocumentType):

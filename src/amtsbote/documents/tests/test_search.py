@@ -512,3 +512,48 @@ def test_each_page_shown_is_audited(caseworker_ben, statements):
     event = AuditEvent.objects.get(action="documents.document.search")
     assert event.data["page"] == 2
     assert len(event.data["documents"]) == 5
+
+
+@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL reads the newest matches window by window")
+@pytest.mark.parametrize(
+    ("days_ago", "queries"),
+    [
+        ([1, 2, 3, 4, 5, 6], 1),  # the last month holds enough
+        ([1, 2, 40, 50, 60, 70], 2),  # two in it: the next window, 4 months, holds the rest
+        ([1, 400, 500, 900, 1200], 3),  # one in it: 8 months do not either, then all
+        ([100, 200, 300, 400, 3000], 2),  # none in it: all at once
+        ([1, 2, 3], 3),  # fewer than the window: all, to be sure
+    ],
+)
+def test_the_newest_matches_are_the_same_whatever_window_finds_them(
+    caseworker_ben, case_anna, stranger_sara, days_ago, queries, django_assert_num_queries
+):
+    """Window by window back from now (finders._PostgreSQL._newest): whichever window holds
+    enough, the result is the newest matches of all, in order, and one more than the window
+    when there are more; documents that do not match or that Ben may not see are skipped."""
+    from amtsbote.documents.search.finders import finder_for
+    from amtsbote.documents.search.query import _allowed
+
+    now = timezone.now()
+    foreign = CaseFactory(jobcenter=stranger_sara.jobcenter, teams=[])
+    documents = []
+    for days in days_ago:
+        received = now - dt.timedelta(days=days)
+        documents.append(add_document(case_anna, text="Girokonto", received_at=received))
+        add_document(case_anna, text="Mietvertrag", received_at=received)
+        add_document(foreign, text="Girokonto", received_at=received)
+    allowed = _allowed(
+        caseworker_ben,
+        case=None,
+        document_type=None,
+        register_code=None,
+        received_from=None,
+        received_to=None,
+        source=None,
+    )
+    finder = finder_for(allowed, "Girokonto", window=3)
+    with django_assert_num_queries(queries):
+        newest = finder._newest()
+    assert newest == [d.pk for d in documents[:4]]
+    assert finder.count(cap=4) == min(len(documents), 4)
+    assert [pk for pk, _rank in finder.ranked(offset=0, limit=10)] == [d.pk for d in documents[:3]]
