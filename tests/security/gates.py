@@ -199,6 +199,7 @@ OBJECT_KWARGS: dict[str, tuple[str, ...]] = {
     "subscription_uuid": ("push_subscription",),
     "api_client_uuid": ("api_client",),
     "api_key_uuid": ("api_key",),
+    "webhook_uuid": ("api_client_webhook",),
 }
 
 # URL parameters that name no protected object: the value to fill in.
@@ -604,6 +605,11 @@ def build_world() -> World:
     client_c = ApiClient.objects.get(jobcenter=jc_c, name="Fachverfahren C")
     objects["api_client"] = client_c
     objects["api_key"] = ApiKey.objects.get(client=client_c)
+    objects["api_client_webhook"] = webhook_endpoint_create(
+        client=client_c,
+        url=f"https://fachverfahren-c.example/{SECRET_NAME}/hooks",
+        events=[WebhookEvent.DOCUMENT_RECEIVED],
+    )[0]
     objects["webhook_delivery"] = WebhookDelivery.objects.create(
         endpoint=webhook,
         event=WebhookEvent.DOCUMENT_RECEIVED,

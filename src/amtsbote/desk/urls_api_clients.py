@@ -36,4 +36,14 @@ urlpatterns: list[URLPattern] = [
         api_clients.api_client_webhook_add,
         name="api_client_webhook_add",
     ),
+    path(
+        "api-clients/<uuid:api_client_uuid>/webhooks/<uuid:webhook_uuid>/active/",
+        api_clients.api_client_webhook_active,
+        name="api_client_webhook_active",
+    ),
+    path(
+        "api-clients/<uuid:api_client_uuid>/webhooks/<uuid:webhook_uuid>/remove/",
+        api_clients.api_client_webhook_remove,
+        name="api_client_webhook_remove",
+    ),
 ]

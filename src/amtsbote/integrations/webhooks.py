@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,6 +95,59 @@ def webhook_endpoint_create(
         data={"client": str(client.uuid), "url": endpoint.url, "events": wanted},
     )
     return endpoint, secret
+
+
+@transaction.atomic
+def webhook_endpoint_update(
+    *, endpoint: WebhookEndpoint, actor: User | None = None, active: bool | None = None
+) -> WebhookEndpoint:
+    """Switch the webhook off or on. While off, no event is stored for it (it hears of none
+    of them later) and its pending deliveries wait; switched on again, those that are due
+    are sent at once. Switching to the state it is in changes nothing."""
+    if active is None or active == endpoint.active:
+        return endpoint
+    endpoint.active = active
+    endpoint.save(update_fields=["active", "updated_at"])
+    client = endpoint.client
+    audit.record(
+        "api.webhook.update",
+        actor=actor,
+        subject=endpoint,
+        jobcenter_id=client.jobcenter_id,
+        data={"client": str(client.uuid), "url": endpoint.url, "changes": {"active": active}},
+    )
+    if active:
+        due = endpoint.deliveries.filter(
+            status=DeliveryStatus.PENDING, next_attempt_at__lte=timezone.now()
+        ).values_list("pk", flat=True)
+        for delivery_id in list(due):
+            _enqueue(delivery_id)
+    return endpoint
+
+
+@transaction.atomic
+def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, actor: User | None = None) -> None:
+    """Remove the webhook for good, with its delivery log (pending deliveries are not sent).
+    The audit event keeps what it was and how many deliveries went with it."""
+    client = endpoint.client
+    counts = {
+        row["status"]: row["n"]
+        for row in endpoint.deliveries.order_by().values("status").annotate(n=Count("pk"))
+    }
+    audit.record(
+        "api.webhook.delete",
+        actor=actor,
+        subject=endpoint,
+        jobcenter_id=client.jobcenter_id,
+        data={
+            "client": str(client.uuid),
+            "url": endpoint.url,
+            "events": endpoint.events,
+            "active": endpoint.active,
+            "deliveries": counts,
+        },
+    )
+    endpoint.delete()
 
 
 # --- events ----------------------------------------------------------------------------------
@@ -185,9 +239,13 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
 
 def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
     """Send a pending delivery once and log the result; schedule the next attempt or give
-    up. Safe to run twice: a delivered or given-up delivery is left alone."""
+    up. Safe to run twice: a delivered or given-up delivery is left alone. A delivery of a
+    webhook that is switched off is not attempted: it waits, pending, until it is on again
+    (``webhook_endpoint_update`` sends it then)."""
     delivery = (
-        WebhookDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING)
+        WebhookDelivery.objects.filter(
+            pk=delivery_id, status=DeliveryStatus.PENDING, endpoint__active=True
+        )
         .select_related("endpoint")
         .first()
     )
@@ -196,7 +254,10 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
     status, error = _post(delivery)  # outside any transaction: no lock held while waiting
     now = timezone.now()
     with transaction.atomic():
-        delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
+        locked = WebhookDelivery.objects.select_for_update().filter(pk=delivery_id).first()
+        if locked is None:
+            return None  # the webhook was removed, with its log, while we were calling
+        delivery = locked
         if delivery.status != DeliveryStatus.PENDING:
             return delivery
         delivery.attempts += 1
@@ -218,10 +279,10 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
 
 def webhook_deliveries_retry(*, now: dt.datetime | None = None) -> int:
     """Attempt every pending delivery that is due (for task backends that cannot defer, and
-    after an outage); returns how many were attempted."""
+    after an outage); returns how many were attempted. Webhooks switched off are skipped."""
     now = now or timezone.now()
     due = WebhookDelivery.objects.filter(
-        status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+        status=DeliveryStatus.PENDING, next_attempt_at__lte=now, endpoint__active=True
     ).values_list("pk", flat=True)
     count = 0
     for delivery_id in list(due):

@@ -17,6 +17,8 @@ from amtsbote.accounts.constants import Role
 from amtsbote.accounts.models import User
 from amtsbote.accounts.tests.factories import StaffFactory
 from amtsbote.audit.models import AuditEvent
+from amtsbote.doc_requests.services import ItemSpec, doc_request_create, submission_create
+from amtsbote.documents.tests import samples
 from amtsbote.integrations.constants import DeliveryStatus, Scope, WebhookEvent
 from amtsbote.integrations.models import ApiClient, ApiKey, WebhookDelivery, WebhookEndpoint
 from amtsbote.integrations.services import (
@@ -25,7 +27,11 @@ from amtsbote.integrations.services import (
     api_key_issue,
     api_key_revoke,
 )
-from amtsbote.integrations.webhooks import webhook_endpoint_create
+from amtsbote.integrations.webhooks import (
+    webhook_deliveries_retry,
+    webhook_delivery_attempt,
+    webhook_endpoint_create,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +135,7 @@ def test_only_the_admin_finds_the_page_in_the_navigation(ada, caseworker_ben, jo
         assert "nav-api-clients" not in other.get(reverse("desk:inbox")).content.decode()
 
 
-def _all_urls(api_client, key):
+def _all_urls(api_client, key, webhook):
     """(method, url) of every API client page."""
     return [
         ("get", reverse("desk:api_client_list")),
@@ -141,6 +147,9 @@ def _all_urls(api_client, key):
         ("get", _url("api_client_key_revoke", api_client, key.uuid)),
         ("post", _url("api_client_key_revoke", api_client, key.uuid)),
         ("post", _url("api_client_webhook_add", api_client)),
+        ("post", _url("api_client_webhook_active", api_client, webhook.uuid)),
+        ("get", _url("api_client_webhook_remove", api_client, webhook.uuid)),
+        ("post", _url("api_client_webhook_remove", api_client, webhook.uuid)),
     ]
 
 
@@ -165,22 +174,28 @@ def test_everybody_but_the_admin_gets_404(client, fachverfahren, jobcenter, pers
     }
     user = users[persona]() if persona in users else request.getfixturevalue(persona)
     key, _text = api_key_issue(client=fachverfahren)
+    webhook, _secret = webhook_endpoint_create(
+        client=fachverfahren, url="https://fv.example/hooks", events=[WebhookEvent.FORM_SUBMITTED]
+    )
     events = _api_events()
     client.force_login(user)
-    for method, url in _all_urls(fachverfahren, key):
+    for method, url in _all_urls(fachverfahren, key, webhook):
         assert getattr(client, method)(url, _data()).status_code == 404, (method, url)
     fachverfahren.refresh_from_db()
     key.refresh_from_db()
     assert fachverfahren.active and fachverfahren.scopes == [Scope.CASES_READ]
     assert key.revoked_at is None and fachverfahren.keys.count() == 1
-    assert not WebhookEndpoint.objects.exists()
+    assert list(WebhookEndpoint.objects.filter(active=True)) == [webhook]
     assert ApiClient.objects.count() == 1
     assert _api_events() == events
 
 
 def test_anonymous_people_are_sent_to_login(client, fachverfahren):
     key, _text = api_key_issue(client=fachverfahren)
-    for method, url in _all_urls(fachverfahren, key):
+    webhook, _secret = webhook_endpoint_create(
+        client=fachverfahren, url="https://fv.example/hooks", events=[WebhookEvent.FORM_SUBMITTED]
+    )
+    for method, url in _all_urls(fachverfahren, key, webhook):
         response = getattr(client, method)(url, _data())
         assert response.status_code == 302, (method, url)
         assert response["Location"].startswith(reverse("account_login"))
@@ -188,12 +203,14 @@ def test_anonymous_people_are_sent_to_login(client, fachverfahren):
 
 def test_an_admin_of_another_jobcenter_gets_404(ada, foreign_client):
     key = foreign_client.keys.get()
+    webhook = foreign_client.webhooks.get()
     events = _api_events()
-    for method, url in _all_urls(foreign_client, key)[2:]:
+    for method, url in _all_urls(foreign_client, key, webhook)[2:]:
         assert getattr(ada, method)(url, _data()).status_code == 404, (method, url)
     foreign_client.refresh_from_db()
     key.refresh_from_db()
-    assert foreign_client.active and key.revoked_at is None
+    webhook.refresh_from_db()
+    assert foreign_client.active and key.revoked_at is None and webhook.active
     assert foreign_client.keys.count() == 1 and foreign_client.webhooks.count() == 1
     assert _api_events() == events
 
@@ -210,12 +227,29 @@ def test_missing_objects_and_a_key_of_another_client_give_404(ada, fachverfahren
     assert foreign_key.revoked_at is None
     url = _url("api_client_key_revoke", fachverfahren, uuid.uuid4())
     assert ada.post(url).status_code == 404
+    # A webhook of another client, under the own client's address; and a missing one.
+    foreign_webhook = foreign_client.webhooks.get()
+    for webhook_uuid in (foreign_webhook.uuid, uuid.uuid4()):
+        url = _url("api_client_webhook_active", fachverfahren, webhook_uuid)
+        assert ada.post(url, {"active": "off"}).status_code == 404
+        url = _url("api_client_webhook_remove", fachverfahren, webhook_uuid)
+        assert ada.get(url).status_code == 404
+        assert ada.post(url).status_code == 404
+    foreign_webhook.refresh_from_db()
+    assert foreign_webhook.active
 
 
 def test_writes_need_post(ada, fachverfahren):
     for name in ("api_client_scopes", "api_client_active", "api_client_key_issue"):
         assert ada.get(_url(name, fachverfahren)).status_code == 405
     assert not fachverfahren.keys.exists()
+    webhook, _secret = webhook_endpoint_create(
+        client=fachverfahren, url="https://fv.example/hooks", events=[WebhookEvent.FORM_SUBMITTED]
+    )
+    url = _url("api_client_webhook_active", fachverfahren, webhook.uuid)
+    assert ada.get(url, {"active": "off"}).status_code == 405
+    webhook.refresh_from_db()
+    assert webhook.active
 
 
 # --- a new client --------------------------------------------------------------------------
@@ -474,3 +508,157 @@ def test_the_delivery_log_shows_the_newest_50_of_this_client(ada, fachverfahren,
     assert "HTTP 503 number 50" in body and "HTTP 503 number 0<" not in body
     assert "foreign delivery" not in body
     assert "failed for good" in body and "a customer sent an online form" in body
+
+
+# --- switching a webhook off and on, removing it ----------------------------------------------
+
+
+@pytest.fixture
+def listening(jobcenter, team_leistung):
+    """A client that may read documents and requests, told of both by two webhooks."""
+    client = api_client_create(
+        jobcenter=jobcenter,
+        name="Fachverfahren mit Webhooks",
+        scopes=[Scope.DOCUMENTS_READ, Scope.REQUESTS_READ],
+        teams=[team_leistung],
+    )
+    events = [WebhookEvent.DOCUMENT_RECEIVED, WebhookEvent.REQUEST_FULFILLED]
+    main, _secret = webhook_endpoint_create(
+        client=client, url="https://fv.example/main", events=events
+    )
+    spare, _secret = webhook_endpoint_create(
+        client=client, url="https://fv.example/spare", events=events
+    )
+    client.main, client.spare = main, spare
+    return client
+
+
+def _upload(case, customer, caseworker):
+    """A real event: Anna answers a document request of Ben's in the portal (a document
+    arrives, the request is fulfilled)."""
+    request = doc_request_create(
+        case=case, team=case.teams.get(), created_by=caseworker, items=[ItemSpec(label="Auszug")]
+    )
+    submission_create(
+        request=request,
+        submitted_by=customer,
+        files_by_item={request.items.get(): [("auszug.pdf", samples.pdf_bytes())]},
+    )
+
+
+def _switch(ada, client, webhook, state):
+    response = ada.post(_url("api_client_webhook_active", client, webhook.uuid), {"active": state})
+    assert response.status_code == 302
+    assert response["Location"] == _url("api_client_detail", client)
+    webhook.refresh_from_db()
+    return response
+
+
+def test_a_webhook_switched_off_is_told_of_nothing_until_switched_on(
+    ada, admin_ada, listening, case_anna, customer_anna, caseworker_ben
+):
+    main, spare = listening.main, listening.spare
+    response = _switch(ada, listening, main, "off")
+    assert not main.active and spare.active
+    event = AuditEvent.objects.get(action="api.webhook.update")
+    assert event.actor == admin_ada and event.subject_id == str(main.uuid)
+    assert event.data["changes"] == {"active": False} and event.data["url"] == main.url
+    page = ada.get(response["Location"]).content.decode()
+    assert "The webhook https://fv.example/main is switched off" in page
+    assert "Switch on https://fv.example/main" in page
+    assert "Switch off https://fv.example/spare" in page
+    # Switching off what is off changes nothing, and records nothing.
+    _switch(ada, listening, main, "off")
+    assert AuditEvent.objects.filter(action="api.webhook.update").count() == 1
+
+    _upload(case_anna, customer_anna, caseworker_ben)
+    assert not WebhookDelivery.objects.filter(endpoint=main).exists()
+    assert set(spare.deliveries.values_list("event", flat=True)) == {
+        WebhookEvent.DOCUMENT_RECEIVED,
+        WebhookEvent.REQUEST_FULFILLED,
+    }
+
+    _switch(ada, listening, main, "on")
+    assert main.active
+    on = AuditEvent.objects.filter(action="api.webhook.update").latest("occurred_at")
+    assert on.actor == admin_ada and on.data["changes"] == {"active": True}
+    _upload(case_anna, customer_anna, caseworker_ben)
+    # Told of the new events only: what happened while it was off is not sent later.
+    assert main.deliveries.count() == 2 and spare.deliveries.count() == 4
+    assert "Switch off https://fv.example/main" in ada.get(response["Location"]).content.decode()
+
+
+def test_pending_calls_wait_while_the_webhook_is_off(
+    ada,
+    listening,
+    case_anna,
+    customer_anna,
+    caseworker_ben,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    settings.WEBHOOK_ALLOW_HTTP = True
+    listening.spare.delete()
+    main = listening.main
+    main.url = "http://127.0.0.1:9/hooks"  # nobody answers there: every call fails
+    main.save()
+    _upload(case_anna, customer_anna, caseworker_ben)  # stored, not yet sent
+    _switch(ada, listening, main, "off")
+    pending = list(main.deliveries.all())
+    assert len(pending) == 2
+    assert webhook_deliveries_retry() == 0
+    assert webhook_delivery_attempt(delivery_id=pending[0].pk) is None
+    assert set(main.deliveries.values_list("status", "attempts")) == {(DeliveryStatus.PENDING, 0)}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _switch(ada, listening, main, "on")
+    # Sent at once when switched on (and failed here, so they wait for their retry).
+    assert set(main.deliveries.values_list("status", "attempts")) == {(DeliveryStatus.PENDING, 1)}
+    assert all(delivery.last_error for delivery in main.deliveries.all())
+
+
+def test_switching_a_webhook_needs_a_clear_choice(ada, listening):
+    url = _url("api_client_webhook_active", listening, listening.main.uuid)
+    response = ada.post(url, {"active": "maybe"}, follow=True)
+    assert "Please use the button to switch the webhook on or off." in response.content.decode()
+    listening.main.refresh_from_db()
+    assert listening.main.active
+    assert not AuditEvent.objects.filter(action="api.webhook.update").exists()
+
+
+def test_removing_a_webhook_asks_first_then_it_goes_with_its_log(
+    ada, admin_ada, listening, case_anna, customer_anna, caseworker_ben
+):
+    main, spare = listening.main, listening.spare
+    _upload(case_anna, customer_anna, caseworker_ben)
+    assert main.deliveries.count() == 2
+    url = _url("api_client_webhook_remove", listening, main.uuid)
+    detail = ada.get(_url("api_client_detail", listening)).content.decode()
+    assert f'href="{url}"' in detail
+
+    page = ada.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "https://fv.example/main" in body and "Remove webhook now" in body
+    assert "with its delivery log (2 deliveries)" in body
+    assert WebhookEndpoint.objects.filter(pk=main.pk).exists()  # asking changes nothing
+    assert not AuditEvent.objects.filter(action="api.webhook.delete").exists()
+
+    response = ada.post(url)
+    assert response.status_code == 302
+    assert response["Location"] == _url("api_client_detail", listening)
+    assert list(listening.webhooks.all()) == [spare]
+    assert not WebhookDelivery.objects.filter(endpoint_id=main.pk).exists()
+    assert spare.deliveries.count() == 2
+    event = AuditEvent.objects.get(action="api.webhook.delete")
+    assert event.actor == admin_ada and event.subject_id == str(main.uuid)
+    assert event.jobcenter_id == listening.jobcenter_id
+    assert event.data["url"] == "https://fv.example/main"
+    assert event.data["deliveries"] == {DeliveryStatus.PENDING: 2}
+    detail = ada.get(response["Location"]).content.decode()
+    assert "The webhook https://fv.example/main is removed." in detail
+    assert "Switch off https://fv.example/main" not in detail
+    # Gone: asking or removing again finds nothing.
+    assert ada.get(url).status_code == 404
+    assert ada.post(url).status_code == 404
+    assert AuditEvent.objects.filter(action="api.webhook.delete").count() == 1

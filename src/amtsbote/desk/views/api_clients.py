@@ -33,7 +33,11 @@ from amtsbote.integrations.services import (
     api_key_issue,
     api_key_revoke,
 )
-from amtsbote.integrations.webhooks import webhook_endpoint_create
+from amtsbote.integrations.webhooks import (
+    webhook_endpoint_create,
+    webhook_endpoint_delete,
+    webhook_endpoint_update,
+)
 
 from ..decorators import staff_required, staff_user
 from ..forms_api_clients import (
@@ -68,6 +72,13 @@ def access_api_client_for_admin(jobcenter_id: int, client_uuid: uuid.UUID) -> Ap
 
 def _key_of(client: ApiClient, key_uuid: uuid.UUID) -> ApiKey:
     return get_object_or_404(ApiKey.objects.select_related("client"), uuid=key_uuid, client=client)
+
+
+def _webhook_of(client: ApiClient, webhook_uuid: uuid.UUID) -> WebhookEndpoint:
+    """A webhook of ``client``; one of another client (or jobcenter) and a missing one: 404."""
+    return get_object_or_404(
+        WebhookEndpoint.objects.select_related("client"), uuid=webhook_uuid, client=client
+    )
 
 
 # --- reads ---------------------------------------------------------------------------------
@@ -286,3 +297,58 @@ def api_client_webhook_add(request: HttpRequest, api_client_uuid: uuid.UUID) -> 
                 request, client, extra={"new_secret": secret, "new_webhook": endpoint}
             )
     return _detail_page(request, client, webhook_form=form)
+
+
+@require_POST
+@staff_required
+def api_client_webhook_active(
+    request: HttpRequest, api_client_uuid: uuid.UUID, webhook_uuid: uuid.UUID
+) -> HttpResponse:
+    """Switch a webhook off (it is told of nothing, its pending calls wait) or on again."""
+    user, jobcenter_id = _admin(request)
+    client = access_api_client_for_admin(jobcenter_id, api_client_uuid)
+    endpoint = _webhook_of(client, webhook_uuid)
+    wanted = request.POST.get("active")
+    if wanted not in ("on", "off"):
+        messages.error(request, _("Please use the button to switch the webhook on or off."))
+        return redirect("desk:api_client_detail", client.uuid)
+    webhook_endpoint_update(endpoint=endpoint, actor=user, active=wanted == "on")
+    if endpoint.active:
+        messages.success(
+            request,
+            _("The webhook %(url)s is switched on: it is told of new events again.")
+            % {"url": endpoint.url},
+        )
+    else:
+        messages.success(
+            request,
+            _("The webhook %(url)s is switched off: it is told of nothing until switched on.")
+            % {"url": endpoint.url},
+        )
+    return redirect("desk:api_client_detail", client.uuid)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def api_client_webhook_remove(
+    request: HttpRequest, api_client_uuid: uuid.UUID, webhook_uuid: uuid.UUID
+) -> HttpResponse:
+    """GET asks to confirm; POST removes the webhook with its delivery log."""
+    user, jobcenter_id = _admin(request)
+    client = access_api_client_for_admin(jobcenter_id, api_client_uuid)
+    endpoint = _webhook_of(client, webhook_uuid)
+    if request.method == "POST":
+        webhook_endpoint_delete(endpoint=endpoint, actor=user)
+        messages.success(request, _("The webhook %(url)s is removed.") % {"url": endpoint.url})
+        return redirect("desk:api_client_detail", client.uuid)
+    deliveries = endpoint.deliveries.count()
+    return render(
+        request,
+        "desk/api_clients/webhook_remove.html",
+        {
+            "client": client,
+            "webhook": endpoint,
+            "event_labels": _event_labels(endpoint.events),
+            "deliveries": deliveries,
+        },
+    )
