@@ -160,7 +160,9 @@ def search_documents(
     }
     if not query and not any(filters.values()):
         return SearchPage(hits=[], number=1, per_page=per_page, count=0, count_capped=False)
-    finder = finder_for(_allowed(user, **filters), query, window=COUNT_CAP)
+    finder = finder_for(
+        _allowed(user, **filters), query, window=COUNT_CAP, one_case=case is not None
+    )
     number = min(max(page, 1), _last_page(COUNT_CAP, per_page))
     # One row more than a page: on page 1 it tells whether a count is needed at all.
     rows = finder.ranked(offset=(number - 1) * per_page, limit=per_page + 1)

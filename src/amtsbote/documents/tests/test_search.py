@@ -514,46 +514,72 @@ def test_each_page_shown_is_audited(caseworker_ben, statements):
     assert len(event.data["documents"]) == 5
 
 
-@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL reads the newest matches window by window")
-@pytest.mark.parametrize(
-    ("days_ago", "queries"),
-    [
-        ([1, 2, 3, 4, 5, 6], 1),  # the last month holds enough
-        ([1, 2, 40, 50, 60, 70], 2),  # two in it: the next window, 4 months, holds the rest
-        ([1, 400, 500, 900, 1200], 3),  # one in it: 8 months do not either, then all
-        ([100, 200, 300, 400, 3000], 2),  # none in it: all at once
-        ([1, 2, 3], 3),  # fewer than the window: all, to be sure
-    ],
-)
-def test_the_newest_matches_are_the_same_whatever_window_finds_them(
-    caseworker_ben, case_anna, stranger_sara, days_ago, queries, django_assert_num_queries
+@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL reads the newest matches in two ways")
+@pytest.mark.parametrize("walk", [True, False])
+def test_walking_and_the_planners_way_find_the_same_newest_matches(
+    caseworker_ben, case_anna, stranger_sara, walk, monkeypatch
 ):
-    """Window by window back from now (finders._PostgreSQL._newest): whichever window holds
-    enough, the result is the newest matches of all, in order, and one more than the window
-    when there are more; documents that do not match or that Ben may not see are skipped."""
-    from amtsbote.documents.search.finders import finder_for
+    """finders._PostgreSQL._newest walks the documents newest first when many match, else
+    leaves the way to PostgreSQL, window by window back from now: either way the newest
+    matches Ben may see, in order, and one more than the window when there are more; documents that do not match, that another
+    jobcenter's, or that the filters leave out are skipped."""
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    from amtsbote.documents.search import finders
     from amtsbote.documents.search.query import _allowed
 
     now = timezone.now()
     foreign = CaseFactory(jobcenter=stranger_sara.jobcenter, teams=[])
-    documents = []
-    for days in days_ago:
+    matches = []
+    for days in [1, 2, 40, 50, 60, 400, 900]:
         received = now - dt.timedelta(days=days)
-        documents.append(add_document(case_anna, text="Girokonto", received_at=received))
+        matches.append(add_document(case_anna, text="Girokonto", received_at=received))
         add_document(case_anna, text="Mietvertrag", received_at=received)
         add_document(foreign, text="Girokonto", received_at=received)
-    allowed = _allowed(
-        caseworker_ben,
-        case=None,
-        document_type=None,
-        register_code=None,
-        received_from=None,
-        received_to=None,
-        source=None,
+        add_document(case_anna, text="Girokonto", source=Source.PORTAL, received_at=received)
+    with db.cursor() as cursor:
+        cursor.execute("ANALYZE documents_document")  # the planner's estimate, as in production
+    monkeypatch.setattr(finders, "WALK_FROM_SHARE", 0.0 if walk else 2.0)
+
+    def finder(**filters):
+        none = dict.fromkeys(
+            ["case", "document_type", "register_code", "received_from", "received_to"]
+        )
+        allowed = _allowed(caseworker_ben, **{**none, "source": Source.SCAN, **filters})
+        return finders.finder_for(allowed, "Girokonto", window=3)
+
+    found = finder()
+    with CaptureQueriesContext(db) as queries:
+        newest = found._newest()
+    assert walk == any("OFFSET 0" in q["sql"] for q in queries.captured_queries)
+    if not walk:  # the estimate (2), the last month (2 found), the 4 months before it (2 more)
+        assert len(queries.captured_queries) == 4
+    assert newest == [d.pk for d in matches[:4]]
+    assert found.count(cap=4) == 4
+    assert [pk for pk, _rank in found.ranked(offset=0, limit=10)] == [d.pk for d in matches[:3]]
+    # Fewer than the window, and within a time range.
+    older = finder(received_to=(now - dt.timedelta(days=100)).date())
+    assert older._newest() == [d.pk for d in matches[5:]]
+    assert older.count(cap=4) == 2
+    # Nobody to see: nothing, whichever way.
+    assert (
+        finders.finder_for(
+            _allowed(
+                stranger_sara,
+                **dict.fromkeys(
+                    [
+                        "case",
+                        "document_type",
+                        "register_code",
+                        "received_from",
+                        "received_to",
+                        "source",
+                    ]
+                ),
+            ),
+            "Mietvertrag",
+            window=3,
+        )._newest()
+        == []
     )
-    finder = finder_for(allowed, "Girokonto", window=3)
-    with django_assert_num_queries(queries):
-        newest = finder._newest()
-    assert newest == [d.pk for d in documents[:4]]
-    assert finder.count(cap=4) == min(len(documents), 4)
-    assert [pk for pk, _rank in finder.ranked(offset=0, limit=10)] == [d.pk for d in documents[:3]]
