@@ -67,6 +67,7 @@ from _harness import free_port, machine  # noqa: E402
 
 PASSWORD = "Load-Passwort-2026"
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
+# As scripts/run.sh serves (--web-workers / --web-threads try others).
 WEB_WORKERS, WEB_THREADS = 2, 4
 # The login form throttles at 30 attempts a minute per IP address (ACCOUNT_RATE_LIMITS) and
 # every virtual user comes from 127.0.0.1: this many log in through the form, the others get
@@ -281,13 +282,16 @@ def seed(households: int, caseworkers: int, letters_every: int) -> list[Target]:
 # --- the processes --------------------------------------------------------------------------
 
 
-def granian(app: str, port: int, cwd: Path, env: dict[str, str], log: Path) -> subprocess.Popen:
+def granian(
+    app: str, port: int, cwd: Path, env: dict[str, str], log: Path, serving: tuple[int, int]
+) -> subprocess.Popen:
+    """granian serving ``app`` with ``serving`` = (processes, blocking threads each)."""
     with log.open("ab") as out:
         return subprocess.Popen(
             [
                 *(sys.executable, "-m", "granian", "--interface", "wsgi"),
                 *("--host", "127.0.0.1", "--port", str(port)),
-                *("--workers", str(WEB_WORKERS), "--blocking-threads", str(WEB_THREADS)),
+                *("--workers", str(serving[0]), "--blocking-threads", str(serving[1])),
                 *("--workers-kill-timeout", "10", "--no-access-log", app),
             ],
             env=env,
@@ -568,6 +572,10 @@ def main() -> None:
         help="settings module of the web processes and the worker (to try a change)",
     )
     parser.add_argument("--no-ceiling", action="store_true", help="skip the hello ceiling run")
+    parser.add_argument("--web-workers", type=int, default=WEB_WORKERS, help="granian processes")
+    parser.add_argument(
+        "--web-threads", type=int, default=WEB_THREADS, help="granian blocking threads each"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the var dir and database")
     args = parser.parse_args()
     started = time.monotonic()
@@ -616,7 +624,10 @@ def main() -> None:
         setup_s = time.monotonic() - started
 
         base = f"http://127.0.0.1:{port}"
-        web = granian("amtsbote.wsgi:application", port, ROOT / "src", env, logs / "web.log")
+        serving = (args.web_workers, args.web_threads)
+        web = granian(
+            "amtsbote.wsgi:application", port, ROOT / "src", env, logs / "web.log", serving
+        )
         processes.append(web)
         with (logs / "worker.log").open("ab") as out:
             processes.append(
@@ -657,7 +668,7 @@ def main() -> None:
                 "PYTHONPATH": str(BENCH),
             }
             hello = granian(
-                "hello.wsgi:application", hello_port, BENCH, hello_env, logs / "hello.log"
+                "hello.wsgi:application", hello_port, BENCH, hello_env, logs / "hello.log", serving
             )
             processes.append(hello)
             wait_healthy(hello_base, hello)
@@ -685,7 +696,8 @@ def main() -> None:
             "benchmark": "load",
             "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "setup": (
-                f"PostgreSQL, granian {WEB_WORKERS} workers × {WEB_THREADS} blocking threads, "
+                f"PostgreSQL, granian {args.web_workers} workers × {args.web_threads} blocking "
+                "threads, "
                 "manage.py worker; DEBUG off, JSON logs to files, staff without second factor, "
                 "antivirus off (no uploads in the mix); aiohttp closed loop, think time 0, "
                 f"{FORM_LOGINS} users log in through the form, the others get sessions made "
