@@ -521,8 +521,9 @@ def test_walking_and_the_planners_way_find_the_same_newest_matches(
 ):
     """finders._PostgreSQL._newest walks the documents newest first when many match, else
     leaves the way to PostgreSQL, window by window back from now: either way the newest
-    matches Ben may see, in order, and one more than the window when there are more; documents that do not match, that another
-    jobcenter's, or that the filters leave out are skipped."""
+    matches Ben may see, in order, and one more than the window when there are more;
+    documents that do not match, another jobcenter's, and those the filters leave out are
+    skipped."""
     from django.db import connection as db
     from django.test.utils import CaptureQueriesContext
 
