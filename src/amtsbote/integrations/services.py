@@ -20,6 +20,7 @@ from amtsbote.core.exceptions import ValidationFailed
 
 from .constants import KEY_PREFIX, Scope
 from .models import ApiClient, ApiKey
+from .webhooks import webhook_deliveries_resume
 
 # How often the "last used" times are written (not on every request).
 LAST_USED_PRECISION = dt.timedelta(minutes=1)
@@ -105,7 +106,8 @@ def api_client_update(
     scopes: Iterable[str] | None = None,
     active: bool | None = None,
 ) -> ApiClient:
-    """Change the scopes or switch the client off (its keys stop working at once)."""
+    """Change the scopes or switch the client off: its keys stop working at once, its
+    webhooks hear of no new event and their pending deliveries wait until it is on again."""
     changes: dict[str, object] = {}
     if scopes is not None and (cleaned := _clean_scopes(scopes)) != client.scopes:
         changes["scopes"] = cleaned
@@ -116,6 +118,8 @@ def api_client_update(
             setattr(client, name, value)
         client.save(update_fields=[*changes, "updated_at"])
         _audit("client.update", client, actor=actor, changes=changes)
+        if changes.get("active"):  # what waited while it was off goes out now
+            webhook_deliveries_resume(client=client)
     return client
 
 

@@ -117,12 +117,26 @@ def webhook_endpoint_update(
         data={"client": str(client.uuid), "url": endpoint.url, "changes": {"active": active}},
     )
     if active:
-        due = endpoint.deliveries.filter(
-            status=DeliveryStatus.PENDING, next_attempt_at__lte=timezone.now()
-        ).values_list("pk", flat=True)
-        for delivery_id in list(due):
-            _enqueue(delivery_id)
+        webhook_deliveries_resume(client=client, endpoint=endpoint)
     return endpoint
+
+
+def webhook_deliveries_resume(*, client: ApiClient, endpoint: WebhookEndpoint | None = None) -> int:
+    """Send at once the pending deliveries that are due and that waited while the client or
+    the webhook was switched off (of one webhook, or of all the client's); returns how many."""
+    due = WebhookDelivery.objects.filter(
+        endpoint__client=client,
+        endpoint__active=True,
+        endpoint__client__active=True,
+        status=DeliveryStatus.PENDING,
+        next_attempt_at__lte=timezone.now(),
+    )
+    if endpoint is not None:
+        due = due.filter(endpoint=endpoint)
+    ids = list(due.values_list("pk", flat=True))
+    for delivery_id in ids:
+        _enqueue(delivery_id)
+    return len(ids)
 
 
 @transaction.atomic
@@ -240,11 +254,14 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
 def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
     """Send a pending delivery once and log the result; schedule the next attempt or give
     up. Safe to run twice: a delivered or given-up delivery is left alone. A delivery of a
-    webhook that is switched off is not attempted: it waits, pending, until it is on again
-    (``webhook_endpoint_update`` sends it then)."""
+    webhook or client that is switched off is not attempted: it waits, pending, until both
+    are on again (``webhook_deliveries_resume`` sends it then)."""
     delivery = (
         WebhookDelivery.objects.filter(
-            pk=delivery_id, status=DeliveryStatus.PENDING, endpoint__active=True
+            pk=delivery_id,
+            status=DeliveryStatus.PENDING,
+            endpoint__active=True,
+            endpoint__client__active=True,
         )
         .select_related("endpoint")
         .first()
@@ -279,10 +296,14 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
 
 def webhook_deliveries_retry(*, now: dt.datetime | None = None) -> int:
     """Attempt every pending delivery that is due (for task backends that cannot defer, and
-    after an outage); returns how many were attempted. Webhooks switched off are skipped."""
+    after an outage); returns how many were attempted. Webhooks and clients switched off are
+    skipped."""
     now = now or timezone.now()
     due = WebhookDelivery.objects.filter(
-        status=DeliveryStatus.PENDING, next_attempt_at__lte=now, endpoint__active=True
+        status=DeliveryStatus.PENDING,
+        next_attempt_at__lte=now,
+        endpoint__active=True,
+        endpoint__client__active=True,
     ).values_list("pk", flat=True)
     count = 0
     for delivery_id in list(due):

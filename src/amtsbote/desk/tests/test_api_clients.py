@@ -617,6 +617,36 @@ def test_pending_calls_wait_while_the_webhook_is_off(
     assert all(delivery.last_error for delivery in main.deliveries.all())
 
 
+def test_pending_calls_wait_while_the_client_is_off(
+    ada,
+    admin_ada,
+    listening,
+    case_anna,
+    customer_anna,
+    caseworker_ben,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    from amtsbote.integrations.services import api_client_update
+
+    settings.WEBHOOK_ALLOW_HTTP = True
+    listening.spare.delete()
+    main = listening.main
+    main.url = "http://127.0.0.1:9/hooks"  # nobody answers there: every call fails
+    main.save()
+    _upload(case_anna, customer_anna, caseworker_ben)  # stored, not yet sent
+    api_client_update(client=main.client, actor=admin_ada, active=False)
+    pending = list(main.deliveries.all())
+    assert len(pending) == 2
+    assert webhook_deliveries_retry() == 0
+    assert webhook_delivery_attempt(delivery_id=pending[0].pk) is None
+    assert set(main.deliveries.values_list("status", "attempts")) == {(DeliveryStatus.PENDING, 0)}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        api_client_update(client=main.client, actor=admin_ada, active=True)
+    assert set(main.deliveries.values_list("status", "attempts")) == {(DeliveryStatus.PENDING, 1)}
+
+
 def test_switching_a_webhook_needs_a_clear_choice(ada, listening):
     url = _url("api_client_webhook_active", listening, listening.main.uuid)
     response = ada.post(url, {"active": "maybe"}, follow=True)
