@@ -35,6 +35,7 @@ from amtsbote.audit import services as audit_services
 from amtsbote.core.exceptions import ValidationFailed
 
 from .models import Case, Jobcenter, Person
+from .services import teams_of
 from .validators import normalize_number, validate_bg_number, validate_customer_number
 
 HEADER = (
@@ -247,9 +248,7 @@ def import_cases_csv(
     events as ``case_create``, ``person_create`` and ``person_update``. Raises
     ``ValidationFailed`` when the header is wrong or a team is of another jobcenter.
     """
-    teams = list(teams)
-    if any(team.jobcenter_id != jobcenter.pk for team in teams):
-        raise ValidationFailed(_("A team of another jobcenter cannot work on these cases."))
+    teams = teams_of(jobcenter, teams)
     rows, errors = read_rows(file)
     result = ImportResult(rows=len(rows) + len(errors), errors=errors)
     if strict and errors:

@@ -37,15 +37,21 @@ def jobcenter_create(
     return jobcenter
 
 
+def teams_of(jobcenter: Jobcenter, teams: Iterable[Team]) -> list[Team]:
+    """The teams, refused (``ValidationFailed``) when one is of another jobcenter: a case is
+    only ever worked on by teams of its own jobcenter, and the rights check of the search
+    and the inbox relies on it (``cases.selectors.staff_sees_case``)."""
+    teams = list(teams)
+    if any(team.jobcenter_id != jobcenter.pk for team in teams):
+        raise ValidationFailed(_("A team of another jobcenter cannot work on these cases."))
+    return teams
+
+
 @transaction.atomic
 def case_create(
     *, jobcenter: Jobcenter, bg_number: str, teams: Iterable[Team] = (), actor: User | None = None
 ) -> Case:
-    teams = list(teams)
-    # A case is only ever worked on by teams of its own jobcenter: the rights check of the
-    # search relies on it (cases.selectors.staff_sees_case).
-    if any(team.jobcenter_id != jobcenter.pk for team in teams):
-        raise ValidationFailed(_("A team of another jobcenter cannot work on these cases."))
+    teams = teams_of(jobcenter, teams)
     case = Case(jobcenter=jobcenter, bg_number=normalize_number(bg_number))
     case.full_clean()
     case.save()
