@@ -588,36 +588,8 @@ def test_a_webhook_switched_off_is_told_of_nothing_until_switched_on(
     assert "Switch off https://fv.example/main" in ada.get(response["Location"]).content.decode()
 
 
-def test_pending_calls_wait_while_the_webhook_is_off(
-    ada,
-    listening,
-    case_anna,
-    customer_anna,
-    caseworker_ben,
-    settings,
-    django_capture_on_commit_callbacks,
-):
-    settings.WEBHOOK_ALLOW_HTTP = True
-    listening.spare.delete()
-    main = listening.main
-    main.url = "http://127.0.0.1:9/hooks"  # nobody answers there: every call fails
-    main.save()
-    _upload(case_anna, customer_anna, caseworker_ben)  # stored, not yet sent
-    _switch(ada, listening, main, "off")
-    pending = list(main.deliveries.all())
-    assert len(pending) == 2
-    assert webhook_deliveries_retry() == 0
-    assert webhook_delivery_attempt(delivery_id=pending[0].pk) is None
-    assert set(main.deliveries.values_list("status", "attempts")) == {(DeliveryStatus.PENDING, 0)}
-
-    with django_capture_on_commit_callbacks(execute=True):
-        _switch(ada, listening, main, "on")
-    # Sent at once when switched on (and failed here, so they wait for their retry).
-    assert set(main.deliveries.values_list("status", "attempts")) == {(DeliveryStatus.PENDING, 1)}
-    assert all(delivery.last_error for delivery in main.deliveries.all())
-
-
-def test_pending_calls_wait_while_the_client_is_off(
+@pytest.mark.parametrize("switched", ["webhook", "client"])
+def test_pending_calls_wait_while_the_webhook_or_its_client_is_off(
     ada,
     admin_ada,
     listening,
@@ -626,6 +598,7 @@ def test_pending_calls_wait_while_the_client_is_off(
     caseworker_ben,
     settings,
     django_capture_on_commit_callbacks,
+    switched,
 ):
     from amtsbote.integrations.services import api_client_update
 
@@ -634,8 +607,15 @@ def test_pending_calls_wait_while_the_client_is_off(
     main = listening.main
     main.url = "http://127.0.0.1:9/hooks"  # nobody answers there: every call fails
     main.save()
+
+    def switch(state: str) -> None:
+        if switched == "webhook":
+            _switch(ada, listening, main, state)
+        else:
+            api_client_update(client=main.client, actor=admin_ada, active=state == "on")
+
     _upload(case_anna, customer_anna, caseworker_ben)  # stored, not yet sent
-    api_client_update(client=main.client, actor=admin_ada, active=False)
+    switch("off")
     pending = list(main.deliveries.all())
     assert len(pending) == 2
     assert webhook_deliveries_retry() == 0
@@ -643,8 +623,10 @@ def test_pending_calls_wait_while_the_client_is_off(
     assert set(main.deliveries.values_list("status", "attempts")) == {(DeliveryStatus.PENDING, 0)}
 
     with django_capture_on_commit_callbacks(execute=True):
-        api_client_update(client=main.client, actor=admin_ada, active=True)
+        switch("on")
+    # Sent at once when switched on (and failed here, so they wait for their retry).
     assert set(main.deliveries.values_list("status", "attempts")) == {(DeliveryStatus.PENDING, 1)}
+    assert all(delivery.last_error for delivery in main.deliveries.all())
 
 
 def test_switching_a_webhook_needs_a_clear_choice(ada, listening):
